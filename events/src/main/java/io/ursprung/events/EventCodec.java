@@ -1,0 +1,148 @@
+package io.ursprung.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Converts {@link ProvEvent}s to and from their JSON wire form. Thread-safe.
+ *
+ * <p>Envelope fields sit at the top level and the body under {@code data}, so a consumer can route
+ * on {@code type} and {@code host} without binding the body. Times are ISO-8601 UTC strings that
+ * keep the source's fraction digits (milliseconds for auditd, none for Spectrum Scale).
+ */
+public final class EventCodec {
+
+  private final ObjectMapper mapper;
+
+  public EventCodec() {
+    this.mapper =
+        JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(
+                new SimpleModule("ursprung-wire-time").addSerializer(new WireTime.Serializer()))
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            // A newer minor revision may add fields; old readers keep working.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+  }
+
+  /** The mapper used for bodies, configured for the wire format. */
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  /** The event as a JSON tree. */
+  public ObjectNode toTree(ProvEvent event) {
+    ObjectNode root = mapper.createObjectNode();
+    root.put("schemaVersion", event.schemaVersion());
+    root.put("id", event.id());
+    root.put("type", event.type().wireName());
+    root.set("producer", mapper.valueToTree(event.producer()));
+    root.put("host", event.host());
+    root.put("time", WireTime.format(event.time()));
+    root.set("data", mapper.valueToTree(event.data()));
+    return root;
+  }
+
+  /** The event as UTF-8 JSON bytes, the Kafka value. */
+  public byte[] toBytes(ProvEvent event) {
+    try {
+      return mapper.writeValueAsBytes(toTree(event));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise event " + event.id(), e);
+    }
+  }
+
+  /** The event as a JSON string (one line). */
+  public String toJson(ProvEvent event) {
+    return new String(toBytes(event), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads an event.
+   *
+   * @throws MalformedEventException with a reason an operator can act on, when the bytes are not a
+   *     valid event of a supported schema version
+   */
+  public ProvEvent fromBytes(byte[] json) throws MalformedEventException {
+    JsonNode root;
+    try {
+      root = mapper.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new MalformedEventException("not JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new MalformedEventException("unreadable: " + e.getMessage(), e);
+    }
+    return fromTree(root);
+  }
+
+  /** Reads an event from a JSON string. */
+  public ProvEvent fromJson(String json) throws MalformedEventException {
+    return fromBytes(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Reads an event from a JSON tree. */
+  public ProvEvent fromTree(JsonNode root) throws MalformedEventException {
+    if (root == null || !root.isObject()) {
+      throw new MalformedEventException("event must be a JSON object");
+    }
+    int version = requireField(root, "schemaVersion").asInt(-1);
+    if (version != ProvEvent.SCHEMA_VERSION) {
+      throw new MalformedEventException(
+          "unsupported schemaVersion "
+              + root.get("schemaVersion")
+              + " (this reader understands "
+              + ProvEvent.SCHEMA_VERSION
+              + ")");
+    }
+    String typeName = requireField(root, "type").asText();
+    EventType type =
+        EventType.fromWireName(typeName)
+            .orElseThrow(
+                () -> new MalformedEventException("unknown event type '" + typeName + "'"));
+    try {
+      Producer producer = mapper.treeToValue(requireField(root, "producer"), Producer.class);
+      Instant time = Instant.parse(requireField(root, "time").asText());
+      EventData data = mapper.treeToValue(requireField(root, "data"), type.dataClass());
+      if (data == null) {
+        throw new MalformedEventException("data must be an object");
+      }
+      return new ProvEvent(
+          version,
+          requireField(root, "id").asText(),
+          producer,
+          requireField(root, "host").asText(),
+          time,
+          data);
+    } catch (DateTimeParseException e) {
+      throw new MalformedEventException("time is not an ISO-8601 instant: " + root.get("time"), e);
+    } catch (JsonProcessingException e) {
+      throw new MalformedEventException(
+          "invalid " + typeName + " body: " + e.getOriginalMessage(), e);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      // Compact constructors reject missing or out-of-range values with these.
+      throw new MalformedEventException("invalid " + typeName + " event: " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonNode requireField(JsonNode root, String name) throws MalformedEventException {
+    JsonNode node = root.get(name);
+    if (node == null || node.isNull()) {
+      throw new MalformedEventException("missing field '" + name + "'");
+    }
+    return node;
+  }
+}

@@ -1,0 +1,118 @@
+package io.ursprung.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+  private static final EventCodec CODEC = new EventCodec();
+  private static final Producer PRODUCER = new Producer("test", "1");
+
+  @Test
+  void writesMillisecondsAlwaysAndMoreWhenPresent() throws Exception {
+    Instant ms = Instant.parse("2026-11-20T09:14:03.510Z");
+    ProvEvent event =
+        ProvEvent.of(
+            "h:1:0",
+            PRODUCER,
+            "h",
+            ms,
+            new ProcessExited(
+                new ProcessRef(7, Instant.parse("2026-11-20T09:14:03Z")), 0, null, "exit"));
+    String json = CODEC.toJson(event);
+    assertTrue(json.contains("\"time\":\"2026-11-20T09:14:03.510Z\""), json);
+    assertTrue(json.contains("\"start\":\"2026-11-20T09:14:03.000Z\""), json);
+    assertEquals(event, CODEC.fromJson(json));
+    assertEquals(
+        "2026-11-20T09:14:03.000001Z",
+        WireTime.format(Instant.parse("2026-11-20T09:14:03.000001Z")));
+    assertEquals(
+        "2026-11-20T09:14:03.000000001Z",
+        WireTime.format(Instant.parse("2026-11-20T09:14:03.000000001Z")));
+  }
+
+  @Test
+  void unknownTypeIsReportedByName() {
+    var e =
+        assertThrows(
+            MalformedEventException.class,
+            () ->
+                CODEC.fromJson(
+                    "{\"schemaVersion\":1,\"id\":\"x\",\"type\":\"nope\",\"producer\":{\"name\":\"a\",\"version\":\"1\"},"
+                        + "\"host\":\"h\",\"time\":\"2026-01-01T00:00:00Z\",\"data\":{}}"));
+    assertTrue(e.getMessage().contains("unknown event type 'nope'"), e.getMessage());
+  }
+
+  @Test
+  void futureSchemaVersionIsRefused() {
+    var e =
+        assertThrows(
+            MalformedEventException.class,
+            () -> CODEC.fromJson("{\"schemaVersion\":2,\"id\":\"x\",\"type\":\"ipc\"}"));
+    assertTrue(e.getMessage().contains("unsupported schemaVersion 2"), e.getMessage());
+  }
+
+  @Test
+  void notJsonIsMalformed() {
+    assertThrows(MalformedEventException.class, () -> CODEC.fromJson("type=SYSCALL msg=audit("));
+  }
+
+  @Test
+  void missingRequiredBodyFieldIsMalformed() {
+    var e =
+        assertThrows(
+            MalformedEventException.class,
+            () ->
+                CODEC.fromJson(
+                    "{\"schemaVersion\":1,\"id\":\"x\",\"type\":\"process.exit\",\"producer\":{\"name\":\"a\",\"version\":\"1\"},"
+                        + "\"host\":\"h\",\"time\":\"2026-01-01T00:00:00Z\",\"data\":{\"how\":\"exit\"}}"));
+    assertTrue(e.getMessage().contains("process"), e.getMessage());
+  }
+
+  @Test
+  void badTimeIsMalformed() {
+    var e =
+        assertThrows(
+            MalformedEventException.class,
+            () ->
+                CODEC.fromJson(
+                    "{\"schemaVersion\":1,\"id\":\"x\",\"type\":\"process.exit\",\"producer\":{\"name\":\"a\",\"version\":\"1\"},"
+                        + "\"host\":\"h\",\"time\":\"yesterday\",\"data\":{}}"));
+    assertTrue(e.getMessage().contains("time"), e.getMessage());
+  }
+
+  @Test
+  void hostWithWhitespaceIsRejected() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            ProvEvent.of(
+                "x", PRODUCER, "a b", Instant.EPOCH, new Ipc("pipe", null, ref(1), ref(2))));
+  }
+
+  @Test
+  void kafkaKeyIsTheHost() {
+    ProvEvent event =
+        ProvEvent.of(
+            "x", PRODUCER, "worker07", Instant.EPOCH, new Ipc("pipe", null, ref(1), ref(2)));
+    assertEquals(
+        "worker07", new String(KafkaKeys.keyFor(event), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void argvIsCopiedDefensively() {
+    var argv = new java.util.ArrayList<>(List.of("ls", "-l"));
+    ProcessExec exec = new ProcessExec(ref(3), "/bin/ls", null, null, argv, "/", null, "execve");
+    argv.add("changed");
+    assertEquals(List.of("ls", "-l"), exec.argv());
+  }
+
+  private static ProcessRef ref(int pid) {
+    return new ProcessRef(pid, Instant.EPOCH);
+  }
+}
