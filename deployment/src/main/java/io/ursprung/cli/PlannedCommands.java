@@ -1,0 +1,121 @@
+package io.ursprung.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** Subcommands whose services later work fills in; each one exits non-zero for now. */
+final class PlannedCommands {
+  private PlannedCommands() {}
+
+  @Command(
+      name = "provd",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description =
+          "Worker daemon: stdout capture, fanotify file events with PIDs, job record upload.")
+  static final class Provd extends NotYetAvailable {
+    @Override
+    String plan() {
+      return "provd (stdout capture, fanotify file events, job record uploader) is being built.";
+    }
+  }
+
+  @Command(
+      name = "consumer",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = "Master-side consumer: Kafka to the provenance graph in PostgreSQL.")
+  static final class Consumer extends NotYetAvailable {
+    @picocli.CommandLine.Option(
+        names = "--source",
+        description = "auditd, scale or camflow",
+        paramLabel = "SOURCE")
+    String source;
+
+    @Override
+    String plan() {
+      return "The consumers (auditd, scale, camflow sources) are being built.";
+    }
+  }
+
+  @Command(
+      name = "backend",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = "REST API for lineage, search and runs (port 3100).")
+  static final class Backend extends NotYetAvailable {
+    @Override
+    String plan() {
+      return "The REST backend is being built.";
+    }
+  }
+
+  @Command(
+      name = "up",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = "The whole master in one process: Kafka, PostgreSQL, consumers, API and GUI.")
+  static final class Up extends NotYetAvailable {
+    @Override
+    String plan() {
+      return "The all-in-one master is being built.";
+    }
+  }
+
+  @Command(
+      name = "demo",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = "'up' plus a bundled real capture replayed through the pipeline.")
+  static final class Demo extends NotYetAvailable {
+    @Override
+    String plan() {
+      return "The demo needs the all-in-one master, which is being built.";
+    }
+  }
+
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = "Capture the provenance of one command on this machine (root, Linux audit).")
+  static final class Run extends NotYetAvailable {
+    @Parameters(paramLabel = "CMD", description = "the command and its arguments, after --")
+    java.util.List<String> command;
+
+    @Override
+    String plan() {
+      return "Single-command capture is being built.";
+    }
+  }
+
+  @Command(
+      name = "job",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = "Write job audit records (GRAM-style lifecycle) and import accounting.")
+  static final class Job extends NotYetAvailable {
+    @Parameters(paramLabel = "ARGS", description = "stage and values")
+    java.util.List<String> args;
+
+    @Override
+    String plan() {
+      return "Job audit and accounting are being built.";
+    }
+  }
+
+  @Command(
+      name = "plugin",
+      mixinStandardHelpOptions = true,
+      versionProvider = VersionProvider.class,
+      description = "auditd plugin: audit records on stdin (or --input files) to Kafka.")
+  static final class Plugin extends NotYetAvailable {
+    @Parameters(paramLabel = "ARGS", description = "plugin options")
+    java.util.List<String> args;
+
+    @Override
+    String plan() {
+      return "The auditd plugin is being built.";
+    }
+  }
+}
