@@ -15,6 +15,11 @@ public interface EventSink extends AutoCloseable {
   /** Pushes out everything accepted so far. */
   void flush();
 
+  /** Running counters; a sink that keeps none reports zeros. */
+  default SinkStats stats() {
+    return SinkStats.NONE;
+  }
+
   @Override
   void close();
 }
