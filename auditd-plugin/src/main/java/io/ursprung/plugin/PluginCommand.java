@@ -1,0 +1,398 @@
+package io.ursprung.plugin;
+
+import io.ursprung.config.Config;
+import io.ursprung.config.ConfigException;
+import io.ursprung.events.UrsprungVersion;
+import io.ursprung.plugin.audit.AuditProcessor;
+import io.ursprung.plugin.nativeaccess.AuditStatus;
+import io.ursprung.plugin.nativeaccess.AuditStatusResult;
+import io.ursprung.plugin.nativeaccess.NativeOs;
+import io.ursprung.plugin.sink.DiskSpool;
+import io.ursprung.plugin.sink.EventSink;
+import io.ursprung.plugin.sink.JsonLinesSink;
+import io.ursprung.plugin.sink.KafkaSink;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ursprung plugin}: the auditd plugin. Started by auditd with {@code format = string}, it
+ * reads audit records on stdin and sends provenance events to Kafka; with {@code --input} it
+ * replays audit logs (backfill), with {@code --output jsonl:FILE} it writes JSON lines instead.
+ *
+ * <p>Signals: SIGTERM (auditd stopping or replacing the plugin) runs a shutdown hook that processes
+ * what was already read, completes pending events, flushes Kafka or spools what it cannot send, and
+ * exits. SIGHUP (auditd reloading) re-reads the configuration through {@code sun.misc.Signal},
+ * because the JVM's default would exit and auditd would count a crash; a bad new configuration is
+ * logged problem by problem and the old one stays in force.
+ */
+@Command(
+    name = "plugin",
+    mixinStandardHelpOptions = true,
+    versionProvider = PluginCommand.Version.class,
+    description = {
+      "auditd plugin: audit records on stdin (or --input files) to provenance events on Kafka.",
+      "Configuration: --config file, then URSPRUNG_* environment variables, then options."
+    },
+    footer = {
+      "",
+      "Configuration keys: run with --config-keys, or see docs/auditd-plugin.md.",
+      "Exit status: 0 done, 1 an input could not be read or no audit processor, 2 bad usage or"
+          + " configuration."
+    })
+public final class PluginCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PluginCommand.class);
+  static final String PRODUCER_NAME = "ursprung-auditd-plugin";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--input",
+      arity = "1..*",
+      paramLabel = "FILE",
+      description =
+          "Replay audit logs instead of reading stdin: files (plain or .gz) in the given order,"
+              + " or directories (audit.log.N ... audit.log.1, audit.log last; others by name).")
+  List<Path> inputs = new ArrayList<>();
+
+  @Option(
+      names = "--output",
+      paramLabel = "jsonl:FILE",
+      description = "Write JSON lines to FILE (jsonl:- for stdout) instead of sending to Kafka.")
+  String output;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Properties file.")
+  Path configFile;
+
+  @Option(
+      names = "--host",
+      paramLabel = "NAME",
+      description = "Host name for records without node= (overrides " + PluginConfig.HOST + ").")
+  String host;
+
+  @Option(
+      names = "--config-keys",
+      description = "Print the configuration keys (Markdown) and exit.")
+  boolean configKeys;
+
+  /** Entry point for the auditd launcher, which runs the plugin without the whole CLI. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PluginCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    if (configKeys) {
+      spec.commandLine().getOut().print(PluginConfig.DEF.toMarkdownTable());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+    Optional<Path> jsonl;
+    try {
+      jsonl = parseOutput(output);
+    } catch (IllegalArgumentException e) {
+      err.println("plugin: " + e.getMessage());
+      return 2;
+    }
+    Config config;
+    try {
+      config = loadConfig();
+    } catch (ConfigException e) {
+      err.println("plugin: " + e.getMessage());
+      return 2;
+    }
+    PluginConfig.Settings settings = PluginConfig.Settings.of(config);
+    LOG.info(
+        "ursprung plugin {} starting; configuration:\n{}",
+        UrsprungVersion.get(),
+        config.describe());
+
+    List<InputPump.Source> sources = new ArrayList<>();
+    long maxWait;
+    boolean live = inputs.isEmpty();
+    if (live) {
+      sources.add(InputPump.Source.stdin(new FileInputStream(FileDescriptor.in)));
+      maxWait = settings.queueMaxWaitMillis();
+    } else {
+      try {
+        for (Path p : InputFiles.expand(inputs)) {
+          sources.add(InputPump.Source.file(p));
+        }
+      } catch (IOException e) {
+        err.println("plugin: cannot read input: " + e.getMessage());
+        return 2;
+      }
+      maxWait = -1; // a replay may wait: nobody upstream drops because of us
+    }
+
+    NativeOs os = NativeOs.load();
+    LOG.info("native access: {}", os.description());
+    NameCache users = new NameCache("user", os::userName, System::currentTimeMillis);
+    NameCache groups = new NameCache("group", os::groupName, System::currentTimeMillis);
+
+    SwitchableSink sink;
+    try {
+      sink = new SwitchableSink(createSink(settings, jsonl));
+    } catch (UncheckedIOException e) {
+      err.println("plugin: " + e.getMessage());
+      return 2;
+    }
+    AuditProcessor processor;
+    try {
+      processor =
+          AuditProcessors.create(
+              settings.host(),
+              UrsprungVersion.producer(PRODUCER_NAME),
+              sink,
+              users,
+              groups,
+              settings.eventTimeoutMillis(),
+              settings.emitRawSyscalls());
+    } catch (IllegalStateException e) {
+      err.println("plugin: " + e.getMessage());
+      sink.close();
+      return 1;
+    }
+
+    ChunkQueue queue = new ChunkQueue(settings.queueMaxBytes());
+    InputPump pump = new InputPump(sources, queue, maxWait);
+    Thread reader = new Thread(pump, "ursprung-input");
+    reader.setDaemon(true); // a read blocked on stdin must not keep the JVM alive
+    PluginRunner runner = new PluginRunner(queue, pump, processor, sink, System::currentTimeMillis);
+    StatsLogger stats = new StatsLogger(runner, os, live);
+    stats.schedule(settings.statsIntervalSeconds());
+
+    Thread hook =
+        new Thread(
+            () -> {
+              runner.requestStop();
+              try {
+                if (!runner.awaitDone(20_000)) {
+                  LOG.error("shutdown: events still pending after 20 s; exiting anyway");
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "ursprung-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Reloader reloader = new Reloader(settings, jsonl, runner, sink, stats);
+    installHangupHandler(reloader);
+
+    reader.start();
+    int code = runner.run();
+    stats.stop();
+    LOG.info("finished: {}", runner.stats(stats.kernelStatus()).format());
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // Already shutting down (SIGTERM): the hook is running and waits for us.
+    }
+    return code;
+  }
+
+  private Config loadConfig() {
+    Map<String, String> overrides = new HashMap<>();
+    if (host != null) {
+      overrides.put(PluginConfig.HOST, host);
+    }
+    return PluginConfig.DEF.load(configFile, System.getenv(), overrides);
+  }
+
+  static Optional<Path> parseOutput(String output) {
+    if (output == null) {
+      return Optional.empty();
+    }
+    if (!output.startsWith("jsonl:") || output.length() == "jsonl:".length()) {
+      throw new IllegalArgumentException(
+          "--output must be jsonl:FILE or jsonl:- (stdout), got '" + output + "'");
+    }
+    return Optional.of(Path.of(output.substring("jsonl:".length())));
+  }
+
+  static EventSink createSink(PluginConfig.Settings s, Optional<Path> jsonl) {
+    try {
+      if (jsonl.isPresent()) {
+        Path p = jsonl.get();
+        return p.toString().equals("-") ? JsonLinesSink.toStdout() : JsonLinesSink.toFile(p);
+      }
+      DiskSpool spool = DiskSpool.open(s.spoolDir(), s.spoolMaxBytes());
+      return KafkaSink.create(
+          s.bootstrapServers(), s.kafka(), s.topic(), PRODUCER_NAME + "-" + s.host(), spool);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the output: " + e.getMessage(), e);
+    }
+  }
+
+  private static void installHangupHandler(Reloader reloader) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> reloader.reload());
+    } catch (IllegalArgumentException e) {
+      // -Xrs or a platform without SIGHUP: the JVM default stays; log why reloads will not work.
+      LOG.warn("cannot handle SIGHUP ({}): configuration reloads need a restart", e.getMessage());
+    }
+  }
+
+  /** Re-reads the configuration on SIGHUP and applies what can be applied while running. */
+  final class Reloader {
+    private PluginConfig.Settings current;
+    private final Optional<Path> jsonl;
+    private final PluginRunner runner;
+    private final SwitchableSink sink;
+    private final StatsLogger stats;
+
+    Reloader(
+        PluginConfig.Settings current,
+        Optional<Path> jsonl,
+        PluginRunner runner,
+        SwitchableSink sink,
+        StatsLogger stats) {
+      this.current = current;
+      this.jsonl = jsonl;
+      this.runner = runner;
+      this.sink = sink;
+      this.stats = stats;
+    }
+
+    synchronized void reload() {
+      PluginConfig.Settings next;
+      try {
+        next = PluginConfig.Settings.of(loadConfig());
+      } catch (ConfigException e) {
+        LOG.error("SIGHUP: the new configuration is not usable; keeping the old one");
+        for (String problem : e.problems()) {
+          LOG.error("SIGHUP: configuration problem: {}", problem);
+        }
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("SIGHUP: cannot reload the configuration; keeping the old one", e);
+        return;
+      }
+      PluginConfig.Settings old = current;
+      current = next;
+      if (next.equals(old)) {
+        LOG.info("SIGHUP: configuration unchanged");
+        return;
+      }
+      if (next.statsIntervalSeconds() != old.statsIntervalSeconds()) {
+        stats.schedule(next.statsIntervalSeconds());
+      }
+      if (old.processorDiffers(next)) {
+        LOG.warn(
+            "SIGHUP: host, event time-out, raw syscalls and input queue settings take effect at"
+                + " the next start (restart auditd or the plugin)");
+      }
+      if (jsonl.isEmpty() && old.sinkDiffers(next)) {
+        runner.runOnProcessingThread(
+            () -> {
+              try {
+                sink.replace(() -> createSink(next, jsonl), () -> createSink(old, jsonl));
+                LOG.info("SIGHUP: Kafka settings applied");
+              } catch (RuntimeException e) {
+                LOG.error("SIGHUP: cannot apply the new Kafka settings; kept the old ones", e);
+              }
+            });
+      }
+      LOG.info("SIGHUP: configuration reloaded");
+    }
+  }
+
+  /** Logs the counters every interval, and warns when the kernel's lost counter grows. */
+  static final class StatsLogger {
+    private final PluginRunner runner;
+    private final NativeOs os;
+    private final boolean live;
+    private final ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ursprung-stats");
+              t.setDaemon(true);
+              return t;
+            });
+    private ScheduledFuture<?> task;
+    private volatile Optional<AuditStatus> kernel = Optional.empty();
+    private long lastLost = -1;
+    private boolean reasonLogged;
+
+    StatsLogger(PluginRunner runner, NativeOs os, boolean live) {
+      this.runner = runner;
+      this.os = os;
+      this.live = live;
+    }
+
+    synchronized void schedule(long seconds) {
+      if (task != null) {
+        task.cancel(false);
+      }
+      task = timer.scheduleAtFixedRate(this::log, seconds, seconds, TimeUnit.SECONDS);
+    }
+
+    Optional<AuditStatus> kernelStatus() {
+      return kernel;
+    }
+
+    private void log() {
+      try {
+        if (live) {
+          AuditStatusResult r = os.auditStatus();
+          kernel = r.status();
+          if (r.status().isEmpty() && !reasonLogged) {
+            reasonLogged = true;
+            LOG.warn("kernel audit status unavailable: {}", r.reason());
+          }
+          r.status()
+              .ifPresent(
+                  s -> {
+                    if (lastLost >= 0 && s.lost() > lastLost) {
+                      LOG.warn(
+                          "the kernel lost {} audit records since the last report (lost={},"
+                              + " backlog={}/{}): raise -b or see docs/auditd-plugin.md",
+                          s.lost() - lastLost,
+                          s.lost(),
+                          s.backlog(),
+                          s.backlogLimit());
+                    }
+                    lastLost = s.lost();
+                  });
+        }
+        LOG.info("stats: {}", runner.stats(kernel).format());
+      } catch (RuntimeException e) {
+        LOG.warn("cannot log stats", e);
+      }
+    }
+
+    void stop() {
+      timer.shutdownNow();
+    }
+  }
+
+  /** {@code --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"ursprung plugin " + UrsprungVersion.get()};
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.ursprung.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ursprung.events.UrsprungVersion;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PluginCommandTest {
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = new CommandLine(new PluginCommand());
+    cmd.setOut(new PrintWriter(out));
+    cmd.setErr(new PrintWriter(err));
+    int code = cmd.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void versionAndHelp() {
+    Run v = run("--version");
+    assertEquals(0, v.code());
+    assertTrue(v.out().contains(UrsprungVersion.get()), v.out());
+    Run h = run("--help");
+    assertEquals(0, h.code());
+    assertTrue(h.out().contains("--input") && h.out().contains("--output"), h.out());
+  }
+
+  @Test
+  void configKeysPrintsTheReferenceTable() {
+    Run r = run("--config-keys");
+    assertEquals(0, r.code());
+    for (String key :
+        new String[] {
+          "kafka.bootstrap.servers",
+          "plugin.topic",
+          "plugin.host",
+          "plugin.event.timeout.ms",
+          "plugin.emit.raw.syscalls",
+          "plugin.spool.dir",
+          "plugin.spool.max.bytes",
+          "plugin.stats.interval.seconds",
+          "kafka.*"
+        }) {
+      assertTrue(r.out().contains("`" + key + "`"), key + " in\n" + r.out());
+    }
+  }
+
+  @Test
+  void aBadConfigurationListsEveryProblemAndExits2(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("plugin.properties");
+    Files.writeString(
+        conf, "plugin.topic=has space\nplugin.spool.max.bytes=tiny\nplugin.tpoic=x\n");
+    Run r = run("--config", conf.toString(), "--host", "bad host", "--output", "jsonl:-");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("4 configuration problems"), r.err());
+    assertTrue(r.err().contains("plugin.host (from command line)"), r.err());
+  }
+
+  @Test
+  void outputMustBeJsonLines() {
+    assertEquals(Optional.empty(), PluginCommand.parseOutput(null));
+    assertEquals(Optional.of(Path.of("-")), PluginCommand.parseOutput("jsonl:-"));
+    assertEquals(Optional.of(Path.of("/tmp/x")), PluginCommand.parseOutput("jsonl:/tmp/x"));
+    assertThrows(IllegalArgumentException.class, () -> PluginCommand.parseOutput("kafka"));
+    assertThrows(IllegalArgumentException.class, () -> PluginCommand.parseOutput("jsonl:"));
+    assertEquals(2, run("--output", "csv:x").code());
+  }
+
+  @Test
+  void missingInputIsAUsageError(@TempDir Path dir) {
+    Run r = run("--input", dir.resolve("none.log").toString(), "--output", "jsonl:-");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("none.log"), r.err());
+  }
+
+  @Test
+  void defaultsMatchTheIssue() {
+    PluginConfig.Settings s =
+        PluginConfig.Settings.of(PluginConfig.DEF.parse(Map.of(), Map.of(), Map.of()));
+    assertEquals(java.util.List.of("localhost:9092"), s.bootstrapServers());
+    assertEquals("auditd", s.topic());
+    assertEquals(2000, s.eventTimeoutMillis());
+    assertEquals(false, s.emitRawSyscalls());
+    assertEquals(Path.of("/var/spool/ursprung/plugin"), s.spoolDir());
+    assertEquals(1L << 30, s.spoolMaxBytes());
+    assertEquals(60, s.statsIntervalSeconds());
+    assertTrue(!s.host().isBlank());
+  }
+}

@@ -1,0 +1,35 @@
+package io.ursprung.plugin;
+
+import io.ursprung.plugin.audit.AuditProcessor;
+import io.ursprung.plugin.audit.AuditStats;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** A processor that records what it was given, for tests of the plumbing around it. */
+final class RecordingProcessor implements AuditProcessor {
+  final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+  final List<Long> ticks = Collections.synchronizedList(new ArrayList<>());
+  volatile boolean ended;
+
+  @Override
+  public void acceptLine(byte[] buf, int off, int len) {
+    lines.add(new String(buf, off, len, StandardCharsets.ISO_8859_1));
+  }
+
+  @Override
+  public void tick(long nowMillis) {
+    ticks.add(nowMillis);
+  }
+
+  @Override
+  public void endOfInput() {
+    ended = true;
+  }
+
+  @Override
+  public AuditStats stats() {
+    return new AuditStats(lines.size(), 0, 0, 0, 0);
+  }
+}
