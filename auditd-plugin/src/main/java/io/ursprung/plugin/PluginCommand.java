@@ -57,8 +57,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Configuration keys: run with --config-keys, or see docs/auditd-plugin.md.",
-      "Exit status: 0 done, 1 an input could not be read or no audit processor, 2 bad usage or"
-          + " configuration."
+      "Exit status: 0 done, 1 an input could not be read, 2 bad usage or configuration."
     })
 public final class PluginCommand implements Callable<Integer> {
 
@@ -159,22 +158,15 @@ public final class PluginCommand implements Callable<Integer> {
       err.println("plugin: " + e.getMessage());
       return 2;
     }
-    AuditProcessor processor;
-    try {
-      processor =
-          AuditProcessors.create(
-              settings.host(),
-              UrsprungVersion.producer(PRODUCER_NAME),
-              sink,
-              users,
-              groups,
-              settings.eventTimeoutMillis(),
-              settings.emitRawSyscalls());
-    } catch (IllegalStateException e) {
-      err.println("plugin: " + e.getMessage());
-      sink.close();
-      return 1;
-    }
+    AuditProcessor processor =
+        AuditProcessors.create(
+            settings.host(),
+            UrsprungVersion.producer(PRODUCER_NAME),
+            sink,
+            users,
+            groups,
+            settings.eventTimeoutMillis(),
+            settings.emitRawSyscalls());
 
     ChunkQueue queue = new ChunkQueue(settings.queueMaxBytes());
     InputPump pump = new InputPump(sources, queue, maxWait);

@@ -87,6 +87,44 @@ class PluginCommandTest {
     assertTrue(r.err().contains("none.log"), r.err());
   }
 
+  /** The real captures in the shared test data, beside the repository. */
+  private static Path testdata() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      Path candidate = dir.resolve("shared/testdata/audit");
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+      dir = dir.getParent();
+    }
+    return null;
+  }
+
+  @Test
+  void replaysARealAuditLogToJsonLines(@TempDir Path dir) throws Exception {
+    Path data = testdata();
+    org.junit.jupiter.api.Assumptions.assumeTrue(data != null, "shared/testdata not found");
+    Path out = dir.resolve("events.jsonl");
+    Run r =
+        run(
+            "--input",
+            data.resolve("etl-bob.audit.log").toString(),
+            "--output",
+            "jsonl:" + out,
+            "--host",
+            "fallback");
+    assertEquals(0, r.code(), r.err());
+    java.util.List<String> lines = Files.readAllLines(out);
+    assertTrue(lines.size() > 100, "events: " + lines.size());
+    io.ursprung.events.EventCodec codec = new io.ursprung.events.EventCodec();
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (String line : lines) {
+      io.ursprung.events.ProvEvent e = codec.fromJson(line);
+      assertEquals("worker01", e.host(), "node= wins over --host");
+      assertTrue(ids.add(e.id()), "duplicate id " + e.id());
+    }
+  }
+
   @Test
   void defaultsMatchTheIssue() {
     PluginConfig.Settings s =
