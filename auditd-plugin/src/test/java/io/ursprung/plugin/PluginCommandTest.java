@@ -126,6 +126,19 @@ class PluginCommandTest {
   }
 
   @Test
+  void theInstallNotesCarryTheCurrentKeyTable() throws Exception {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("docs/auditd-plugin.md"))) {
+      dir = dir.getParent();
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(dir != null, "docs/ not found");
+    String doc = Files.readString(dir.resolve("docs/auditd-plugin.md"));
+    assertTrue(
+        doc.contains(PluginConfig.DEF.toMarkdownTable()),
+        "docs/auditd-plugin.md is stale: paste the output of `ursprung plugin --config-keys`");
+  }
+
+  @Test
   void defaultsMatchTheIssue() {
     PluginConfig.Settings s =
         PluginConfig.Settings.of(PluginConfig.DEF.parse(Map.of(), Map.of(), Map.of()));
