@@ -1,0 +1,423 @@
+package io.ursprung.db.lineage;
+
+import io.ursprung.db.auth.Viewer;
+import io.ursprung.db.query.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * {@link LineageService} over the graph tables, walking with the {@code lineage_walk} function
+ * (migration V21): the walk and the attributes of every node it returns come back in one round
+ * trip. Every value reaches SQL as a bind parameter.
+ */
+public final class JdbcLineageService implements LineageService {
+
+  /** Neighbours gathered per direction before paging. */
+  static final int NEIGHBOURHOOD_CAP = 20_000;
+
+  private static final String START =
+      "ARRAY(SELECT ROW(s.k, s.host, s.fs, s.id, s.t::timestamptz, s.b::timestamptz)::lineage_node"
+          + " FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])"
+          + " AS s(k, host, fs, id, t, b))";
+
+  private static final String WALK =
+      "lineage_walk(" + START + ", ?, ?, ?, ?, ?, ?::integer[], ?::integer[])";
+
+  private static final String ATTRIBUTES =
+      " SELECT w.o_row, w.o_depth, w.o_k, w.o_host, w.o_fs, w.o_id,"
+          + " CASE WHEN isfinite(w.o_t) THEN w.o_t END,"
+          + " w.o_from_k, w.o_from_host, w.o_from_fs, w.o_from_id,"
+          + " CASE WHEN isfinite(w.o_from_t) THEN w.o_from_t END,"
+          + " w.o_edge, w.o_kind,"
+          + " array_to_string(p.argv, ' '), p.cwd, coalesce(p.user_name, p.uid::text), p.uid,"
+          + " p.end_time, p.exit_code, p.exe, fa.path, fa.version, fa.size, w.dir"
+          + " FROM w"
+          + " LEFT JOIN processes p ON w.o_row = 'n' AND w.o_k = 'p' AND p.host = w.o_host"
+          + "  AND p.pid = w.o_id AND p.start_time = w.o_t"
+          + " LEFT JOIN LATERAL (SELECT"
+          + "  coalesce("
+          + "   (SELECT v.path FROM file_versions v WHERE v.host = w.o_host AND v.fs = w.o_fs"
+          + "     AND v.inode = w.o_id AND v.version_time = w.o_t AND v.path IS NOT NULL LIMIT 1),"
+          + "   (SELECT n.path FROM file_names n WHERE n.host = w.o_host AND n.fs = w.o_fs"
+          + "     AND n.inode = w.o_id AND n.time <= w.o_t ORDER BY n.time DESC LIMIT 1),"
+          + "   (SELECT n.path FROM file_names n WHERE n.host = w.o_host AND n.fs = w.o_fs"
+          + "     AND n.inode = w.o_id ORDER BY n.time LIMIT 1),"
+          + "   (SELECT u.path FROM used u WHERE u.file_host = w.o_host AND u.fs = w.o_fs"
+          + "     AND u.inode = w.o_id AND u.path IS NOT NULL LIMIT 1)) AS path,"
+          + "  (SELECT count(*) FROM file_versions v WHERE v.host = w.o_host AND v.fs = w.o_fs"
+          + "    AND v.inode = w.o_id AND v.version_time <= w.o_t) AS version,"
+          + "  (SELECT v.size FROM file_versions v WHERE v.host = w.o_host AND v.fs = w.o_fs"
+          + "    AND v.inode = w.o_id AND v.version_time = w.o_t AND v.size IS NOT NULL"
+          + "    LIMIT 1) AS size"
+          + "  WHERE w.o_row = 'n' AND w.o_k = 'f') fa ON true";
+
+  private static final String LINEAGE_SQL =
+      "WITH w AS (SELECT x.*, 0 AS dir FROM " + WALK + " x)" + ATTRIBUTES;
+
+  private static final String NEIGHBOURHOOD_SQL =
+      "WITH w AS (SELECT x.*, 0 AS dir FROM "
+          + WALK
+          + " x UNION ALL SELECT y.*, 1 AS dir FROM "
+          + WALK
+          + " y)"
+          + ATTRIBUTES;
+
+  private final DataSource dataSource;
+
+  public JdbcLineageService(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  @Override
+  public Optional<LineageGraph> fromFile(
+      Viewer viewer,
+      String host,
+      String path,
+      Integer version,
+      Direction direction,
+      int depth,
+      int limit) {
+    try (Connection c = dataSource.getConnection()) {
+      Optional<FileRef> file = Files.resolve(c, host, path);
+      if (file.isEmpty() || !Files.visible(c, viewer, file.get())) {
+        return Optional.empty();
+      }
+      List<Instant> versions = Files.versionTimes(c, file.get());
+      List<StartNode> start = new ArrayList<>();
+      if (version != null) {
+        if (version == 0) {
+          start.add(StartNode.file(file.get(), null));
+        } else if (version <= versions.size()) {
+          start.add(StartNode.file(file.get(), versions.get(version - 1)));
+        } else {
+          return Optional.empty();
+        }
+      } else if (direction == Direction.UPSTREAM) {
+        start.add(
+            StartNode.file(
+                file.get(), versions.isEmpty() ? null : versions.get(versions.size() - 1)));
+      } else {
+        start.add(StartNode.file(file.get(), null));
+        for (Instant t : versions) {
+          start.add(StartNode.file(file.get(), t));
+        }
+      }
+      return Optional.of(walk(c, viewer, start, direction, false, depth, limit));
+    } catch (SQLException e) {
+      throw new StoreException("lineage query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<LineageGraph> fromNode(
+      Viewer viewer, NodeId node, Direction direction, int depth, int limit) {
+    try (Connection c = dataSource.getConnection()) {
+      if (!visible(c, viewer, node)) {
+        return Optional.empty();
+      }
+      StartNode start = StartNode.of(node, direction);
+      return Optional.of(walk(c, viewer, List.of(start), direction, false, depth, limit));
+    } catch (SQLException e) {
+      throw new StoreException("lineage query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<LineageGraph> neighbourhood(Viewer viewer, NodeId node, int offset, int limit) {
+    try (Connection c = dataSource.getConnection()) {
+      if (!visible(c, viewer, node)) {
+        return Optional.empty();
+      }
+      Walked up;
+      Walked down;
+      try (PreparedStatement ps = c.prepareStatement(NEIGHBOURHOOD_SQL)) {
+        int i =
+            bindWalk(
+                ps,
+                1,
+                c,
+                viewer,
+                List.of(StartNode.of(node, Direction.UPSTREAM)),
+                true,
+                true,
+                1,
+                NEIGHBOURHOOD_CAP);
+        bindWalk(
+            ps,
+            i,
+            c,
+            viewer,
+            List.of(StartNode.of(node, Direction.DOWNSTREAM)),
+            false,
+            true,
+            1,
+            NEIGHBOURHOOD_CAP);
+        up = new Walked(Direction.UPSTREAM);
+        down = new Walked(Direction.DOWNSTREAM);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            (rs.getInt(25) == 0 ? up : down).add(rs);
+          }
+        }
+      }
+      Map<String, Node> all = new LinkedHashMap<>(up.nodes);
+      down.nodes.forEach(all::putIfAbsent);
+      String self = node.text();
+      Node start = all.get(self);
+      List<Node> neighbours = new ArrayList<>();
+      for (Node n : all.values()) {
+        if (!n.id().equals(self)) {
+          neighbours.add(n);
+        }
+      }
+      neighbours.sort(Comparator.comparing(Node::type).thenComparing(Node::id));
+      int from = Math.min(offset, neighbours.size());
+      int to = Math.min(from + limit, neighbours.size());
+      List<Node> page = new ArrayList<>();
+      if (start != null) {
+        page.add(start);
+      }
+      page.addAll(neighbours.subList(from, to));
+      Set<String> ids = new LinkedHashSet<>();
+      page.forEach(n -> ids.add(n.id()));
+      Set<Edge> edges = new LinkedHashSet<>();
+      for (Edge e : up.edges) {
+        if (ids.contains(e.from()) && ids.contains(e.to())) {
+          edges.add(e);
+        }
+      }
+      for (Edge e : down.edges) {
+        if (ids.contains(e.from()) && ids.contains(e.to())) {
+          edges.add(e);
+        }
+      }
+      boolean more = to < neighbours.size() || up.truncated || down.truncated;
+      return Optional.of(new LineageGraph(page, new ArrayList<>(edges), more));
+    } catch (SQLException e) {
+      throw new StoreException("neighbourhood query failed: " + e.getMessage(), e);
+    }
+  }
+
+  private LineageGraph walk(
+      Connection c,
+      Viewer viewer,
+      List<StartNode> start,
+      Direction direction,
+      boolean viaFork,
+      int depth,
+      int limit)
+      throws SQLException {
+    Walked walked = new Walked(direction);
+    try (PreparedStatement ps = c.prepareStatement(LINEAGE_SQL)) {
+      // One more than asked for, so that a full answer and a cut one can be told apart.
+      bindWalk(ps, 1, c, viewer, start, direction == Direction.UPSTREAM, viaFork, depth, limit + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          walked.add(rs);
+        }
+      }
+    }
+    List<Node> nodes = new ArrayList<>(walked.nodes.values());
+    boolean truncated = walked.truncated;
+    if (nodes.size() > limit) {
+      nodes = nodes.subList(0, limit);
+      truncated = true;
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    nodes.forEach(n -> ids.add(n.id()));
+    List<Edge> edges = new ArrayList<>();
+    for (Edge e : walked.edges) {
+      if (ids.contains(e.from()) && ids.contains(e.to())) {
+        edges.add(e);
+      }
+    }
+    return new LineageGraph(nodes, edges, truncated);
+  }
+
+  private static int bindWalk(
+      PreparedStatement ps,
+      int first,
+      Connection c,
+      Viewer viewer,
+      List<StartNode> start,
+      boolean upstream,
+      boolean viaFork,
+      int depth,
+      int maxNodes)
+      throws SQLException {
+    int n = start.size();
+    String[] k = new String[n];
+    String[] host = new String[n];
+    String[] fs = new String[n];
+    Long[] id = new Long[n];
+    String[] t = new String[n];
+    String[] b = new String[n];
+    for (int i = 0; i < n; i++) {
+      StartNode s = start.get(i);
+      k[i] = s.k;
+      host[i] = s.host;
+      fs[i] = s.fs;
+      id[i] = s.id;
+      t[i] = s.t;
+      b[i] = s.b;
+    }
+    int i = first;
+    ps.setArray(i++, c.createArrayOf("text", k));
+    ps.setArray(i++, c.createArrayOf("text", host));
+    ps.setArray(i++, c.createArrayOf("text", fs));
+    ps.setArray(i++, c.createArrayOf("bigint", id));
+    ps.setArray(i++, c.createArrayOf("text", t));
+    ps.setArray(i++, c.createArrayOf("text", b));
+    ps.setBoolean(i++, upstream);
+    ps.setBoolean(i++, viaFork);
+    ps.setInt(i++, depth);
+    ps.setInt(i++, maxNodes);
+    ps.setBoolean(i++, viewer.seesAll());
+    ps.setArray(i++, c.createArrayOf("integer", viewer.uidArray()));
+    ps.setArray(i++, c.createArrayOf("integer", viewer.gidArray()));
+    return i;
+  }
+
+  /** Whether the viewer may see a node (the start of a walk). */
+  static boolean visible(Connection c, Viewer viewer, NodeId node) throws SQLException {
+    if (node instanceof NodeId.Process p) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT uid, gid FROM processes WHERE host = ? AND pid = ? AND start_time = ?")) {
+        ps.setString(1, p.host());
+        ps.setInt(2, p.pid());
+        ps.setObject(3, OffsetDateTime.ofInstant(p.start(), ZoneOffset.UTC));
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return false;
+          }
+          return viewer.sees((Integer) rs.getObject(1), (Integer) rs.getObject(2));
+        }
+      }
+    }
+    NodeId.FileVersion f = (NodeId.FileVersion) node;
+    FileRef ref = new FileRef(f.host(), f.fs(), f.inode());
+    if (!Files.exists(c, ref)) {
+      return false;
+    }
+    if (f.versionTime() != null && !Files.versionTimes(c, ref).contains(f.versionTime())) {
+      return false;
+    }
+    return Files.visible(c, viewer, ref);
+  }
+
+  /** A start node in the form the walk function takes. */
+  private record StartNode(String k, String host, String fs, long id, String t, String b) {
+    static StartNode file(FileRef f, Instant version) {
+      String t = version == null ? "-infinity" : version.toString();
+      return new StartNode("f", f.host(), f.fs(), f.inode(), t, t);
+    }
+
+    static StartNode of(NodeId node, Direction direction) {
+      if (node instanceof NodeId.Process p) {
+        // A process's whole life: all its inputs upstream, all its outputs downstream.
+        return new StartNode(
+            "p",
+            p.host(),
+            "",
+            p.pid(),
+            p.start().toString(),
+            direction == Direction.UPSTREAM ? "infinity" : "-infinity");
+      }
+      NodeId.FileVersion f = (NodeId.FileVersion) node;
+      return file(new FileRef(f.host(), f.fs(), f.inode()), f.versionTime());
+    }
+  }
+
+  /** Rows of one walk turned into nodes (first occurrence wins: the smallest depth) and edges. */
+  private static final class Walked {
+    final Direction direction;
+    final Map<String, Node> nodes = new LinkedHashMap<>();
+    final Set<Edge> edges = new LinkedHashSet<>();
+    boolean truncated;
+
+    Walked(Direction direction) {
+      this.direction = direction;
+    }
+
+    void add(ResultSet rs) throws SQLException {
+      String kind = rs.getString(14);
+      String id =
+          id(rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), instant(rs, 7));
+      if ("n".equals(rs.getString(1))) {
+        if ("truncated".equals(kind)) {
+          truncated = true;
+        }
+        if (!nodes.containsKey(id)) {
+          nodes.put(id, node(rs, id));
+        }
+        return;
+      }
+      String from =
+          id(rs.getString(8), rs.getString(9), rs.getString(10), rs.getLong(11), instant(rs, 12));
+      String type = rs.getString(13);
+      // The walk reports edges from the node nearer the start; PROV direction is effect to cause.
+      edges.add(
+          direction == Direction.UPSTREAM
+              ? new Edge(from, id, type, kind)
+              : new Edge(id, from, type, kind));
+    }
+
+    private static Node node(ResultSet rs, String id) throws SQLException {
+      int depth = rs.getInt(2);
+      String host = rs.getString(4);
+      if ("p".equals(rs.getString(3))) {
+        return new ProcessNode(
+            id,
+            "process",
+            host,
+            (int) rs.getLong(6),
+            rs.getString(15),
+            rs.getString(16),
+            rs.getString(17),
+            (Integer) rs.getObject(18),
+            instant(rs, 7),
+            instant(rs, 19),
+            (Integer) rs.getObject(20),
+            rs.getString(21),
+            depth);
+      }
+      return new FileNode(
+          id,
+          "file",
+          host,
+          rs.getString(22),
+          rs.getInt(23),
+          instant(rs, 7),
+          rs.getString(5),
+          rs.getLong(6),
+          (Long) rs.getObject(24),
+          depth);
+    }
+  }
+
+  static String id(String k, String host, String fs, long id, Instant t) {
+    return "p".equals(k)
+        ? new NodeId.Process(host, (int) id, t).text()
+        : new NodeId.FileVersion(host, fs, id, t).text();
+  }
+
+  static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+}
