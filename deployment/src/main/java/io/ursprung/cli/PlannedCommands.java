@@ -103,19 +103,4 @@ final class PlannedCommands {
       return "Job audit and accounting are being built.";
     }
   }
-
-  @Command(
-      name = "plugin",
-      mixinStandardHelpOptions = true,
-      versionProvider = VersionProvider.class,
-      description = "auditd plugin: audit records on stdin (or --input files) to Kafka.")
-  static final class Plugin extends NotYetAvailable {
-    @Parameters(paramLabel = "ARGS", description = "plugin options")
-    java.util.List<String> args;
-
-    @Override
-    String plan() {
-      return "The auditd plugin is being built.";
-    }
-  }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
       "Captures what ran, what it read and wrote, from the OS and the file system."
     },
     subcommands = {
-      PlannedCommands.Plugin.class,
+      io.ursprung.plugin.PluginCommand.class,
       PlannedCommands.Provd.class,
       PlannedCommands.Consumer.class,
       PlannedCommands.Backend.class,
