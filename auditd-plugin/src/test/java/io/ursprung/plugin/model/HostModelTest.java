@@ -371,4 +371,32 @@ class HostModelTest {
     assertEquals("/home/bob", raw.records().get(2).fields().get("cwd"));
     assertTrue(f.ids().contains("t1:auditd:1:0"));
   }
+
+  @Test
+  void heldBackChildIsAnnouncedOnWallClockTimeOut() {
+    AuditFixture f = shell();
+    f.exec(10, 101, 100, "/home/bob", "/bin/cat", "cat").feed();
+    f.processor.tick(10_000);
+    assertEquals(1, f.of(ProcessStarted.class).size(), "still waiting for the clone record");
+    f.processor.tick(12_500);
+    assertEquals("first-seen", started(f, 101).how());
+    assertEquals(1, f.of(ProcessExec.class).stream().filter(e -> e.process().pid() == 101).count());
+  }
+
+  @Test
+  void samePidWithAnotherParentWhileTheOldParentLivesIsANewProcess() {
+    AuditFixture f = shell();
+    f.exec(2, 200, 1, "/", "/bin/sh", "sh"); // a second, unrelated shell
+    f.fork(3, 100, 1, 101);
+    // pid 101 now acts with ppid 200, but its parent 100 is alive: it died unseen, pid reused
+    f.exec(4, 101, 200, "/", "/bin/true", "true");
+    f.sys(5, 200, 1, 56, "success=yes exit=101 a0=1200011 a1=0 a2=0 a3=0 items=0").end(5).run();
+    ProcessExited gone = f.of(ProcessExited.class).get(0);
+    assertEquals("pid-reused", gone.how());
+    assertEquals(at(3), gone.process().start());
+    List<ProcessStarted> starts =
+        f.of(ProcessStarted.class).stream().filter(p -> p.process().pid() == 101).toList();
+    assertEquals(2, starts.size());
+    assertEquals(200, starts.get(1).ppid());
+  }
 }
