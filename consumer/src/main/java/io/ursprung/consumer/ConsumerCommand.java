@@ -1,0 +1,122 @@
+package io.ursprung.consumer;
+
+import io.ursprung.config.Config;
+import io.ursprung.config.ConfigException;
+import io.ursprung.db.Database;
+import io.ursprung.db.graph.GraphStore;
+import io.ursprung.events.EventCodec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ursprung consumer}: reads one source's Kafka topic and stores the provenance graph. Exit
+ * status: 0 after a stop (SIGTERM/SIGINT), 1 after a fatal error (authentication, permissions), 2
+ * for a bad command line or configuration.
+ */
+@Command(
+    name = "consumer",
+    mixinStandardHelpOptions = true,
+    versionProvider = ConsumerVersionProvider.class,
+    description = "Master-side consumer: Kafka to the provenance graph in PostgreSQL.",
+    footerHeading = "%nConfiguration keys (file, URSPRUNG_* environment, or --set):%n")
+public final class ConsumerCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerCommand.class);
+
+  /** Exit status for a bad configuration. */
+  public static final int EXIT_CONFIG = 2;
+
+  /** Exit status after a fatal runtime error. */
+  public static final int EXIT_FATAL = 1;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--source",
+      required = true,
+      paramLabel = "SOURCE",
+      description = "What to consume: ${COMPLETION-CANDIDATES}.")
+  Source source;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "A properties file.")
+  Path config;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Overrides one configuration key (repeatable).")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  private volatile ConsumerLoop loop;
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  /** Runs the command in this JVM (tests start consumers in their own process this way). */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** A configured command line with the configuration keys in its help footer. */
+  public static CommandLine commandLine() {
+    CommandLine cl =
+        new CommandLine(new ConsumerCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    cl.getCommandSpec().usageMessage().footer(ConsumerSettings.DEFINITION.toHelpText());
+    return cl;
+  }
+
+  @Override
+  public Integer call() {
+    ConsumerSettings settings;
+    try {
+      Config c = ConsumerSettings.DEFINITION.load(config, System.getenv(), overrides);
+      settings = ConsumerSettings.from(source, c);
+      LOG.info("configuration:\n{}", c.describe());
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("ursprung consumer: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    Thread main = Thread.currentThread();
+    Thread hook =
+        new Thread(
+            () -> {
+              ConsumerLoop l = loop;
+              if (l != null) {
+                l.stop();
+              }
+              main.interrupt();
+              try {
+                finished.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "consumer-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (Database db = Startup.openDatabase(settings)) {
+      GraphStore store = new GraphStore(db.dataSource(), settings.skew());
+      SourceHandler handler =
+          switch (settings.source()) {
+            case AUDITD -> new AuditdMapper(new EventCodec(), store);
+            case SCALE -> new ScaleMapper(store, settings.renameTimeout());
+          };
+      loop = new ConsumerLoop(settings, handler, new Metrics());
+      loop.run();
+      return 0;
+    } catch (ConsumerLoop.FatalException e) {
+      spec.commandLine().getErr().println("ursprung consumer: " + e.getMessage());
+      return EXIT_FATAL;
+    } catch (Startup.StoppedException e) {
+      return 0;
+    } finally {
+      finished.countDown();
+    }
+  }
+}

@@ -1,0 +1,730 @@
+package io.ursprung.db.graph;
+
+import java.io.StringReader;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.WeakHashMap;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Writes {@link GraphBatch}es into the graph tables, each in one transaction.
+ *
+ * <p>Every table is filled the same way: the batch's rows are streamed with COPY into a temporary
+ * staging table of the same shape, then moved with one {@code INSERT ... SELECT ... ON CONFLICT}
+ * per table. COPY is the fastest way into PostgreSQL; the conflict clause makes a batch written
+ * twice (a consumer killed after the commit but before its Kafka offsets were committed) change
+ * nothing.
+ *
+ * <p>Spectrum Scale file events name a process only by host and pid. Their edges are attached to
+ * the process incarnation whose lifetime contains the event time within {@code skew}, both when the
+ * edge is written (the process is already stored) and whenever a process of that host and pid is
+ * written (the process arrives later). Both steps run under a transaction-scoped advisory lock per
+ * host, taken in sorted order, so a process and a file event written concurrently by two consumers
+ * cannot miss each other.
+ */
+public final class GraphStore {
+
+  private static final String[] TABLES = {
+    "event_archive",
+    "processes",
+    "process_execs",
+    "files",
+    "file_names",
+    "file_versions",
+    "used",
+    "was_informed_by",
+    "was_derived_from",
+    "sockets",
+    "job_events",
+    "hosts"
+  };
+
+  private static final String COLS_ARCHIVE =
+      "host, id, type, event_time, producer, payload, source_topic, source_partition,"
+          + " source_offset";
+  private static final String COLS_PROCESSES =
+      "host, pid, start_time, start_how, parent_pid, parent_start, ppid, pgid, sid, group_time,"
+          + " uid, gid, euid, egid, auid, user_name, group_name, login_user, cwd, exe, argv,"
+          + " facts_time, end_time, exit_code, signal, exit_how, job_id";
+  private static final String COLS_EXECS =
+      "host, event_id, pid, start_time, exec_time, exe, exe_fs, exe_inode, argv, cwd, uid,"
+          + " user_name";
+  private static final String COLS_FILES = "host, fs, inode, object_type, first_seen";
+  private static final String COLS_NAMES =
+      "host, event_id, path, op, fs, inode, time, proc_host, pid, start_time";
+  private static final String COLS_VERSIONS =
+      "host, event_id, fs, inode, version_time, cause, path, size, proc_host, pid, start_time,"
+          + " source";
+  private static final String COLS_USED =
+      "host, event_id, kind, pid, start_time, time, file_host, fs, inode, path, source";
+  private static final String COLS_INFORMED =
+      "host, event_id, kind, pid, start_time, informant_pid, informant_start, time, channel";
+  private static final String COLS_DERIVED =
+      "host, event_id, kind, fs, inode, path, src_fs, src_inode, src_path, time, proc_host, pid,"
+          + " start_time";
+  private static final String COLS_SOCKETS =
+      "host, event_id, pid, start_time, time, op, family, address, port, path, fd, result";
+  private static final String COLS_JOBS =
+      "host, event_id, job_id, stage, user_name, attributes, time";
+  private static final String COLS_HOSTS = "host, kind, first_seen, last_seen";
+
+  private static final String CREATE_STAGES;
+
+  static {
+    StringBuilder sb = new StringBuilder();
+    for (String t : TABLES) {
+      sb.append("CREATE TEMP TABLE IF NOT EXISTS stage_")
+          .append(t)
+          .append(" (LIKE ")
+          .append(t)
+          .append(" INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;");
+    }
+    CREATE_STAGES = sb.toString();
+  }
+
+  /** Physical connections that already have the staging tables (temp tables live per session). */
+  private final Map<Object, Boolean> staged = Collections.synchronizedMap(new WeakHashMap<>());
+
+  private final DataSource dataSource;
+  private final long skewMillis;
+
+  /**
+   * @param dataSource the pool
+   * @param skew how far clocks of different sources may disagree when a Spectrum Scale event is
+   *     joined to an audited process
+   */
+  public GraphStore(DataSource dataSource, Duration skew) {
+    this.dataSource = dataSource;
+    this.skewMillis = skew.toMillis();
+  }
+
+  /** Work done inside one transaction of {@link #inTransaction}. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Transaction tx) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction after locking {@code hosts} (sorted, transaction-scoped),
+   * and commits. Rolls back on any exception.
+   */
+  public <T> T inTransaction(Collection<String> hosts, Work<T> work) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        lock(c, hosts);
+        T result = work.run(new Transaction(c));
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException suppressed) {
+          // The connection is probably gone; the original error is what matters.
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Writes a batch in its own transaction. */
+  public void write(GraphBatch batch) throws SQLException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    inTransaction(
+        batch.lockHosts(),
+        tx -> {
+          tx.write(batch);
+          return null;
+        });
+  }
+
+  private static void lock(Connection c, Collection<String> hosts) throws SQLException {
+    if (hosts.isEmpty()) {
+      return;
+    }
+    // One statement per host in sorted order: the order must be the same in every transaction.
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT pg_advisory_xact_lock(hashtextextended('ursprung-host:' || ?, 0))")) {
+      for (String h : new TreeSet<>(hosts)) {
+        ps.setString(1, h);
+        ps.execute();
+      }
+    }
+  }
+
+  /** One open transaction of {@link #inTransaction}. */
+  public final class Transaction {
+    private final Connection c;
+
+    Transaction(Connection c) {
+      this.c = c;
+    }
+
+    /** Writes the batch's rows. */
+    public void write(GraphBatch b) throws SQLException {
+      ensureStages(c);
+      CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+      StringBuilder sql = new StringBuilder();
+      if (copy(copy, "hosts", COLS_HOSTS, hostsText(b))) {
+        sql.append(
+            "INSERT INTO hosts AS h ("
+                + COLS_HOSTS
+                + ") SELECT "
+                + COLS_HOSTS
+                + " FROM stage_hosts ON CONFLICT (host) DO UPDATE SET"
+                + " first_seen = LEAST(h.first_seen, EXCLUDED.first_seen),"
+                + " last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen)"
+                + " WHERE h.first_seen > EXCLUDED.first_seen OR h.last_seen < EXCLUDED.last_seen;");
+      }
+      if (copy(copy, "event_archive", COLS_ARCHIVE, archiveText(b))) {
+        sql.append(insertNothing("event_archive", COLS_ARCHIVE));
+      }
+      if (copy(copy, "processes", COLS_PROCESSES, processesText(b))) {
+        sql.append(UPSERT_PROCESSES);
+        sql.append(
+            attach(
+                "used",
+                "host",
+                "time",
+                "u.host = r.host AND u.event_id = r.event_id AND u.kind = r.kind",
+                "host, event_id, kind"));
+        sql.append(
+            attach(
+                "file_versions",
+                "proc_host",
+                "version_time",
+                "u.host = r.host AND u.event_id = r.event_id",
+                "host, event_id"));
+      }
+      if (copy(copy, "process_execs", COLS_EXECS, execsText(b))) {
+        sql.append(insertNothing("process_execs", COLS_EXECS));
+      }
+      if (copy(copy, "files", COLS_FILES, filesText(b))) {
+        sql.append(
+            "INSERT INTO files AS f ("
+                + COLS_FILES
+                + ") SELECT "
+                + COLS_FILES
+                + " FROM stage_files ON CONFLICT (host, fs, inode) DO UPDATE SET"
+                + " first_seen = LEAST(f.first_seen, EXCLUDED.first_seen),"
+                + " object_type = COALESCE(f.object_type, EXCLUDED.object_type)"
+                + " WHERE f.first_seen > EXCLUDED.first_seen"
+                + " OR (f.object_type IS NULL AND EXCLUDED.object_type IS NOT NULL);");
+      }
+      if (copy(copy, "file_names", COLS_NAMES, namesText(b))) {
+        sql.append(insertNothing("file_names", COLS_NAMES));
+      }
+      if (copy(copy, "file_versions", COLS_VERSIONS, versionsText(b))) {
+        sql.append(
+            "INSERT INTO file_versions ("
+                + COLS_VERSIONS
+                + ") SELECT"
+                + " s.host, s.event_id, s.fs, s.inode, s.version_time, s.cause, s.path, s.size,"
+                + " s.proc_host, s.pid, COALESCE(s.start_time, CASE WHEN s.source = 'scale' THEN "
+                + resolve("s.proc_host", "s.pid", "s.version_time")
+                + " END), s.source FROM stage_file_versions s ON CONFLICT DO NOTHING;");
+      }
+      if (copy(copy, "used", COLS_USED, usedText(b))) {
+        sql.append(
+            "INSERT INTO used ("
+                + COLS_USED
+                + ") SELECT s.host, s.event_id, s.kind, s.pid,"
+                + " COALESCE(s.start_time, CASE WHEN s.source = 'scale' THEN "
+                + resolve("s.host", "s.pid", "s.time")
+                + " END), s.time, s.file_host, s.fs, s.inode, s.path, s.source"
+                + " FROM stage_used s ON CONFLICT DO NOTHING;");
+      }
+      if (copy(copy, "was_informed_by", COLS_INFORMED, informedText(b))) {
+        sql.append(insertNothing("was_informed_by", COLS_INFORMED));
+      }
+      if (copy(copy, "was_derived_from", COLS_DERIVED, derivedText(b))) {
+        sql.append(insertNothing("was_derived_from", COLS_DERIVED));
+      }
+      if (copy(copy, "sockets", COLS_SOCKETS, socketsText(b))) {
+        sql.append(insertNothing("sockets", COLS_SOCKETS));
+        sql.append(SOCKET_EDGES);
+      }
+      if (copy(copy, "job_events", COLS_JOBS, jobsText(b))) {
+        sql.append(insertNothing("job_events", COLS_JOBS));
+      }
+      if (sql.length() > 0) {
+        try (Statement s = c.createStatement()) {
+          // One round trip for all INSERT ... SELECT statements.
+          s.execute(sql.toString());
+        }
+      }
+    }
+
+    /**
+     * The stored halves of Spectrum Scale renames of a cluster with any of {@code cookies}, in any
+     * state.
+     */
+    public List<Rows.Move> moves(String cluster, Collection<Long> cookies) throws SQLException {
+      List<Rows.Move> out = new ArrayList<>();
+      if (cookies.isEmpty()) {
+        return out;
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT host, cookie, half, event_id, node, fs, inode, path, pid, time, state,"
+                  + " partner FROM scale_moves WHERE host = ? AND cookie = ANY (?)"
+                  + " ORDER BY time, event_id")) {
+        ps.setString(1, cluster);
+        Array arr = c.createArrayOf("bigint", cookies.toArray());
+        ps.setArray(2, arr);
+        readMoves(ps, out);
+      }
+      return out;
+    }
+
+    /**
+     * Marks the pending halves of a cluster older than {@code before} as expired and returns them.
+     */
+    public List<Rows.Move> expireMoves(String cluster, Instant before) throws SQLException {
+      List<Rows.Move> out = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE scale_moves SET state = 'expired' WHERE host = ? AND state = 'pending'"
+                  + " AND time < ? RETURNING host, cookie, half, event_id, node, fs, inode, path,"
+                  + " pid, time, state, partner")) {
+        ps.setString(1, cluster);
+        ps.setTimestamp(2, Timestamp.from(before));
+        readMoves(ps, out);
+      }
+      return out;
+    }
+
+    /** Stores halves, replacing the state of halves already stored. */
+    public void saveMoves(Collection<Rows.Move> moves) throws SQLException {
+      if (moves.isEmpty()) {
+        return;
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO scale_moves (host, cookie, half, event_id, node, fs, inode, path, pid,"
+                  + " time, state, partner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  + " ON CONFLICT (host, cookie, half, event_id) DO UPDATE SET"
+                  + " state = EXCLUDED.state, partner = EXCLUDED.partner")) {
+        for (Rows.Move m : moves) {
+          ps.setString(1, m.cluster());
+          ps.setLong(2, m.cookie());
+          ps.setString(3, m.half());
+          ps.setString(4, m.eventId());
+          ps.setString(5, m.node());
+          ps.setString(6, m.fs());
+          ps.setLong(7, m.inode());
+          ps.setString(8, m.path());
+          ps.setObject(9, m.pid());
+          ps.setTimestamp(10, Timestamp.from(m.time()));
+          ps.setString(11, m.state());
+          ps.setString(12, m.partner());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+
+    private void readMoves(PreparedStatement ps, List<Rows.Move> out) throws SQLException {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Rows.Move(
+                  rs.getString(1),
+                  rs.getLong(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getLong(7),
+                  rs.getString(8),
+                  (Integer) rs.getObject(9),
+                  rs.getTimestamp(10).toInstant(),
+                  rs.getString(11),
+                  rs.getString(12)));
+        }
+      }
+    }
+  }
+
+  private void ensureStages(Connection c) throws SQLException {
+    Object physical = c.unwrap(PGConnection.class);
+    if (staged.containsKey(physical)) {
+      return;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute(CREATE_STAGES);
+    }
+    staged.put(physical, Boolean.TRUE);
+  }
+
+  private static boolean copy(CopyManager copy, String table, String cols, CopyText text)
+      throws SQLException {
+    if (text.rows() == 0) {
+      return false;
+    }
+    try {
+      copy.copyIn(
+          "COPY stage_" + table + " (" + cols + ") FROM STDIN", new StringReader(text.text()));
+    } catch (java.io.IOException e) {
+      throw new SQLException("COPY into stage_" + table + " failed: " + e.getMessage(), "08006", e);
+    }
+    return true;
+  }
+
+  private static String insertNothing(String table, String cols) {
+    return "INSERT INTO "
+        + table
+        + " ("
+        + cols
+        + ") SELECT "
+        + cols
+        + " FROM stage_"
+        + table
+        + " ON CONFLICT DO NOTHING;";
+  }
+
+  /** The start time of the process incarnation of host/pid alive at time, within the skew. */
+  private String resolve(String host, String pid, String time) {
+    String skew = "interval '" + skewMillis + " milliseconds'";
+    return "(SELECT max(p.start_time) FROM processes p WHERE p.host = "
+        + host
+        + " AND p.pid = "
+        + pid
+        + " AND p.start_time <= "
+        + time
+        + " + "
+        + skew
+        + " AND (p.end_time IS NULL OR p.end_time >= "
+        + time
+        + " - "
+        + skew
+        + "))";
+  }
+
+  /** Re-attaches Spectrum Scale rows of the hosts/pids whose processes this batch wrote. */
+  private String attach(String table, String hostCol, String timeCol, String join, String keyCols) {
+    return "UPDATE "
+        + table
+        + " u SET start_time = r.st FROM (SELECT "
+        + prefixed("x.", keyCols)
+        + ", "
+        + resolve("x." + hostCol, "x.pid", "x." + timeCol)
+        + " AS st FROM "
+        + table
+        + " x JOIN (SELECT DISTINCT host, pid FROM stage_processes) k"
+        + " ON k.host = x."
+        + hostCol
+        + " AND k.pid = x.pid WHERE x.source = 'scale') r WHERE "
+        + join
+        + " AND u.start_time IS DISTINCT FROM r.st;";
+  }
+
+  private static String prefixed(String prefix, String cols) {
+    StringBuilder sb = new StringBuilder();
+    for (String col : cols.split(",")) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(prefix).append(col.trim());
+    }
+    return sb.toString();
+  }
+
+  /** Mirrors {@link ProcessRow#merge}: the result does not depend on the order events arrive. */
+  private static final String UPSERT_PROCESSES;
+
+  static {
+    String newerFacts =
+        "(EXCLUDED.facts_time IS NOT NULL AND (p.facts_time IS NULL"
+            + " OR EXCLUDED.facts_time >= p.facts_time))";
+    String newerGroup =
+        "(EXCLUDED.group_time IS NOT NULL AND (p.group_time IS NULL"
+            + " OR EXCLUDED.group_time >= p.group_time))";
+    String exitWins =
+        "(EXCLUDED.exit_how IS NOT NULL AND (p.exit_how IS NULL OR (EXCLUDED.exit_how IN"
+            + " ('exit', 'exit_group') AND p.exit_how NOT IN ('exit', 'exit_group'))))";
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        "INSERT INTO processes AS p ("
+            + COLS_PROCESSES
+            + ") SELECT "
+            + COLS_PROCESSES
+            + " FROM stage_processes ON CONFLICT (host, pid, start_time) DO UPDATE SET ");
+    List<String> sets = new ArrayList<>();
+    for (String col : List.of("start_how", "parent_pid", "parent_start", "ppid")) {
+      sets.add(col + " = COALESCE(p." + col + ", EXCLUDED." + col + ")");
+    }
+    sets.add("job_id = COALESCE(EXCLUDED.job_id, p.job_id)");
+    for (String col :
+        List.of(
+            "uid",
+            "gid",
+            "euid",
+            "egid",
+            "auid",
+            "user_name",
+            "group_name",
+            "login_user",
+            "cwd",
+            "exe",
+            "argv")) {
+      sets.add(pick(newerFacts, col));
+    }
+    sets.add("facts_time = GREATEST(p.facts_time, EXCLUDED.facts_time)");
+    for (String col : List.of("pgid", "sid")) {
+      sets.add(pick(newerGroup, col));
+    }
+    sets.add("group_time = GREATEST(p.group_time, EXCLUDED.group_time)");
+    for (String col : List.of("end_time", "exit_code", "signal", "exit_how")) {
+      sets.add(
+          col + " = CASE WHEN " + exitWins + " THEN EXCLUDED." + col + " ELSE p." + col + " END");
+    }
+    sb.append(String.join(", ", sets)).append(';');
+    UPSERT_PROCESSES = sb.toString();
+  }
+
+  private static String pick(String newer, String col) {
+    return col
+        + " = CASE WHEN "
+        + newer
+        + " THEN COALESCE(EXCLUDED."
+        + col
+        + ", p."
+        + col
+        + ") ELSE COALESCE(p."
+        + col
+        + ", EXCLUDED."
+        + col
+        + ") END";
+  }
+
+  /**
+   * Local connections: a connect to an address and port (or unix path) bound on the same host joins
+   * both processes, each informed by the other (data may flow both ways).
+   */
+  private static final String SOCKET_EDGES =
+      "INSERT INTO was_informed_by ("
+          + COLS_INFORMED
+          + ")"
+          + " SELECT c.host, c.event_id, 'socket', e.pid, e.st, e.ipid, e.ist, c.time,"
+          + " COALESCE(c.path, c.address || ':' || c.port)"
+          + " FROM stage_sockets c"
+          + " JOIN LATERAL (SELECT s.pid, s.start_time FROM sockets s"
+          + "   WHERE s.host = c.host AND s.op = 'bind' AND s.time <= c.time"
+          + "   AND (s.result IS NULL OR s.result >= 0)"
+          + "   AND ((c.family IN ('inet', 'inet6') AND s.family IN ('inet', 'inet6')"
+          + "         AND s.port = c.port AND (s.address = c.address"
+          + "           OR ((c.address LIKE '127.%' OR c.address IN ('::1', '::ffff:127.0.0.1'))"
+          + "             AND (s.address LIKE '127.%' OR s.address IN ('0.0.0.0', '::', '::1')))))"
+          + "     OR (c.family = 'unix' AND s.family = 'unix' AND s.path = c.path))"
+          + "   ORDER BY s.time DESC LIMIT 1) b ON true"
+          + " CROSS JOIN LATERAL (VALUES (b.pid, b.start_time, c.pid, c.start_time),"
+          + "   (c.pid, c.start_time, b.pid, b.start_time)) AS e(pid, st, ipid, ist)"
+          + " WHERE c.op = 'connect' AND (c.result IS NULL OR c.result >= 0 OR c.result = -115)"
+          + " AND NOT (b.pid = c.pid AND b.start_time = c.start_time)"
+          + " ON CONFLICT DO NOTHING;";
+
+  // ---- COPY text of each staging table; column order as in the COLS_* constants ----
+
+  private static CopyText hostsText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (GraphBatch.HostSeen h : b.hosts.values()) {
+      t.add(h.host()).add(h.kind()).add(h.first()).add(h.last()).end();
+    }
+    return t;
+  }
+
+  private static CopyText archiveText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (Rows.Archive a : b.archive) {
+      t.add(a.host()).add(a.id()).add(a.type()).add(a.time()).add(a.producer()).add(a.payload());
+      t.add(a.topic()).add(a.partition()).add(a.offset()).end();
+    }
+    return t;
+  }
+
+  private static CopyText processesText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (ProcessRow p : b.processes.values()) {
+      t.add(p.host).add(p.pid).add(p.start).add(p.startHow).add(p.parentPid).add(p.parentStart);
+      t.add(p.ppid).add(p.pgid).add(p.sid).add(p.groupTime).add(p.uid).add(p.gid).add(p.euid);
+      t.add(p.egid).add(p.auid).add(p.user).add(p.group).add(p.loginUser).add(p.cwd).add(p.exe);
+      t.add(p.argv).add(p.factsTime).add(p.endTime).add(p.exitCode).add(p.signal).add(p.exitHow);
+      t.add(p.jobId).end();
+    }
+    return t;
+  }
+
+  private static CopyText execsText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (Rows.Exec e : b.execs) {
+      t.add(e.host()).add(e.eventId()).add(e.pid()).add(e.start()).add(e.time()).add(e.exe());
+      t.add(e.exeFs()).add(e.exeInode()).add(e.argv()).add(e.cwd()).add(e.uid()).add(e.user());
+      t.end();
+    }
+    return t;
+  }
+
+  private static CopyText filesText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (Rows.File f : b.files.values()) {
+      t.add(f.key().host()).add(f.key().fs()).add(f.key().inode()).add(f.objectType());
+      t.add(f.firstSeen()).end();
+    }
+    return t;
+  }
+
+  private static CopyText namesText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (Rows.FileName n : b.names) {
+      t.add(n.file().host()).add(n.eventId()).add(n.path()).add(n.op()).add(n.file().fs());
+      t.add(n.file().inode()).add(n.time()).add(n.procHost()).add(n.pid()).add(n.start()).end();
+    }
+    return t;
+  }
+
+  private static CopyText versionsText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (Rows.Version v : b.versions) {
+      t.add(v.file().host()).add(v.eventId()).add(v.file().fs()).add(v.file().inode());
+      t.add(v.time()).add(v.cause()).add(v.path()).add(v.size()).add(v.procHost()).add(v.pid());
+      t.add(v.start()).add(v.source()).end();
+    }
+    return t;
+  }
+
+  private static CopyText usedText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (Rows.Used u : b.used) {
+      t.add(u.host()).add(u.eventId()).add(u.kind()).add(u.pid()).add(u.start()).add(u.time());
+      t.add(u.file().host()).add(u.file().fs()).add(u.file().inode()).add(u.path());
+      t.add(u.source()).end();
+    }
+    return t;
+  }
+
+  private static CopyText informedText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (Rows.Informed i : b.informed) {
+      t.add(i.host()).add(i.eventId()).add(i.kind()).add(i.pid()).add(i.start());
+      t.add(i.informantPid()).add(i.informantStart()).add(i.time()).add(i.channel()).end();
+    }
+    return t;
+  }
+
+  private static CopyText derivedText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (Rows.Derived d : b.derived) {
+      t.add(d.file().host()).add(d.eventId()).add(d.kind()).add(d.file().fs());
+      t.add(d.file().inode()).add(d.path());
+      t.add(d.src() == null ? null : d.src().fs()).add(d.src() == null ? null : d.src().inode());
+      t.add(d.srcPath()).add(d.time()).add(d.procHost()).add(d.pid()).add(d.start()).end();
+    }
+    return t;
+  }
+
+  private static CopyText socketsText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (Rows.Socket s : b.sockets) {
+      t.add(s.host()).add(s.eventId()).add(s.pid()).add(s.start()).add(s.time()).add(s.op());
+      t.add(s.family()).add(s.address()).add(s.port()).add(s.path()).add(s.fd()).add(s.result());
+      t.end();
+    }
+    return t;
+  }
+
+  private static CopyText jobsText(GraphBatch b) {
+    CopyText t = new CopyText();
+    for (Rows.JobEvent j : b.jobs) {
+      t.add(j.host()).add(j.eventId()).add(j.jobId()).add(j.stage()).add(j.user());
+      t.add(j.attributesJson()).add(j.time()).end();
+    }
+    return t;
+  }
+
+  // ---- measurement and inspection ----
+
+  /**
+   * The ceiling a consumer is measured against: the same rows COPYed straight into the graph
+   * tables, without staging, conflict handling, merging or joins. Only meaningful on empty tables
+   * (duplicate keys fail); used by the benchmark.
+   */
+  public void copyRaw(GraphBatch b) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+      rawCopy(copy, "hosts", COLS_HOSTS, hostsText(b));
+      rawCopy(copy, "event_archive", COLS_ARCHIVE, archiveText(b));
+      rawCopy(copy, "processes", COLS_PROCESSES, processesText(b));
+      rawCopy(copy, "process_execs", COLS_EXECS, execsText(b));
+      rawCopy(copy, "files", COLS_FILES, filesText(b));
+      rawCopy(copy, "file_names", COLS_NAMES, namesText(b));
+      rawCopy(copy, "file_versions", COLS_VERSIONS, versionsText(b));
+      rawCopy(copy, "used", COLS_USED, usedText(b));
+      rawCopy(copy, "was_informed_by", COLS_INFORMED, informedText(b));
+      rawCopy(copy, "was_derived_from", COLS_DERIVED, derivedText(b));
+      rawCopy(copy, "sockets", COLS_SOCKETS, socketsText(b));
+      rawCopy(copy, "job_events", COLS_JOBS, jobsText(b));
+      c.commit();
+    }
+  }
+
+  private static void rawCopy(CopyManager copy, String table, String cols, CopyText text)
+      throws SQLException {
+    if (text.rows() == 0) {
+      return;
+    }
+    try {
+      copy.copyIn("COPY " + table + " (" + cols + ") FROM STDIN", new StringReader(text.text()));
+    } catch (java.io.IOException e) {
+      throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), "08006", e);
+    }
+  }
+
+  /** Empties every graph table (benchmarks and tests only). */
+  public void truncateAll() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("TRUNCATE " + String.join(", ", TABLES) + ", scale_moves");
+    }
+  }
+
+  /** Row counts of every graph table, by table name. */
+  public Map<String, Long> counts() throws SQLException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      for (String t : TABLES) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + t)) {
+          rs.next();
+          out.put(t, rs.getLong(1));
+        }
+      }
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM scale_moves")) {
+        rs.next();
+        out.put("scale_moves", rs.getLong(1));
+      }
+    }
+    return out;
+  }
+}

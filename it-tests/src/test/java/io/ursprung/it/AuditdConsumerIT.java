@@ -1,0 +1,379 @@
+package io.ursprung.it;
+
+import static io.ursprung.it.ConsumerHarness.await;
+import static io.ursprung.it.ConsumerHarness.count;
+import static io.ursprung.it.ConsumerHarness.rows;
+import static io.ursprung.it.Workload.ev;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ursprung.consumer.ConsumerLoop;
+import io.ursprung.consumer.Source;
+import io.ursprung.db.graph.GraphStore;
+import io.ursprung.events.FileAccess;
+import io.ursprung.events.Ipc;
+import io.ursprung.events.ProcessExec;
+import io.ursprung.events.ProcessExited;
+import io.ursprung.events.ProcessRef;
+import io.ursprung.events.ProcessStarted;
+import io.ursprung.events.ProvEvent;
+import io.ursprung.events.SocketActivity;
+import io.ursprung.testkit.KafkaExtension;
+import io.ursprung.testkit.PostgresExtension;
+import io.ursprung.testkit.TestDatabase;
+import io.ursprung.testkit.TestKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The auditd consumer end to end: events on a real broker, the consumer in this JVM, the graph in a
+ * real PostgreSQL. A small hand-made pipeline checks each kind of row; the same stream delivered
+ * twice checks idempotency; a malformed message checks the dead-letter path.
+ */
+@ExtendWith({KafkaExtension.class, PostgresExtension.class})
+class AuditdConsumerIT {
+
+  @Test
+  void pipelineBecomesAGraph(TestKafka kafka, TestDatabase db) throws Exception {
+    String topic = kafka.createTopic("auditd", 2);
+    String h = "graph01";
+    Instant t = Instant.parse("2026-11-20T10:00:00.000Z");
+    ProcessRef bash = new ProcessRef(10, t);
+    ProcessRef cat = new ProcessRef(11, t.plusMillis(1));
+    ProcessRef gzip = new ProcessRef(12, t.plusMillis(1));
+    ProcessRef server = new ProcessRef(13, t.plusMillis(1));
+    List<ProvEvent> events = new ArrayList<>();
+    int s = 0;
+    events.add(
+        ev(
+            h,
+            s++,
+            t,
+            new ProcessStarted(
+                bash,
+                null,
+                1,
+                10,
+                10,
+                null,
+                "/w",
+                "/usr/bin/bash",
+                List.of("bash", "etl.sh"),
+                "first-seen")));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(1),
+            new ProcessStarted(
+                cat,
+                bash,
+                10,
+                10,
+                10,
+                null,
+                "/w",
+                "/usr/bin/bash",
+                List.of("bash", "etl.sh"),
+                "fork")));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(1),
+            new ProcessStarted(
+                gzip,
+                bash,
+                10,
+                10,
+                10,
+                null,
+                "/w",
+                "/usr/bin/bash",
+                List.of("bash", "etl.sh"),
+                "fork")));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(1),
+            new ProcessStarted(
+                server, bash, 10, 10, 10, null, "/w", "/usr/bin/bash", List.of("bash"), "fork")));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(2),
+            new ProcessExec(
+                cat,
+                "/usr/bin/cat",
+                77L,
+                "fe:01",
+                List.of("cat", "in.csv"),
+                "/w",
+                null,
+                "execve")));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(2),
+            new ProcessExec(
+                gzip, "/usr/bin/gzip", 78L, "fe:01", List.of("gzip"), "/w", null, "execve")));
+    events.add(ev(h, s++, t.plusMillis(3), new Ipc("pipe", "10:3,4", cat, gzip)));
+    events.add(
+        ev(h, s++, t.plusMillis(3), Workload.open(cat, "/w/in.csv", 100L, true, false, false)));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(4),
+            Workload.open(gzip, "/w/out.gz.part", 101L, false, true, true)));
+    events.add(ev(h, s++, t.plusMillis(5), Workload.close(gzip, "/w/out.gz.part", 101L)));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(6),
+            new FileAccess(
+                bash,
+                FileAccess.Op.RENAME,
+                "/w/out.gz.part",
+                101L,
+                "fe:01",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "/w/out.gz",
+                null,
+                "file")));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(7),
+            new FileAccess(
+                bash,
+                FileAccess.Op.LINK,
+                "/w/out.gz",
+                101L,
+                "fe:01",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "/w/out.hard.gz",
+                null,
+                "file")));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(8),
+            new FileAccess(
+                bash,
+                FileAccess.Op.SYMLINK,
+                "out.gz",
+                null,
+                "fe:01",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "/w/latest",
+                102L,
+                "symlink")));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(9),
+            new FileAccess(
+                bash,
+                FileAccess.Op.UNLINK,
+                "/w/in.csv",
+                100L,
+                "fe:01",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "file")));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(10),
+            new SocketActivity(server, "bind", 3, "inet", "127.0.0.1", 8765, null, 0L)));
+    events.add(
+        ev(
+            h,
+            s++,
+            t.plusMillis(11),
+            new SocketActivity(cat, "connect", 4, "inet", "127.0.0.1", 8765, null, 0L)));
+    events.add(ev(h, s++, t.plusMillis(12), new ProcessExited(cat, 0, null, "exit_group")));
+    events.add(ev(h, s++, t.plusMillis(12), new ProcessExited(gzip, 2, null, "exit_group")));
+    events.add(ev(h, s++, t.plusMillis(13), new ProcessExited(server, null, 9, "pid-reused")));
+
+    GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
+    try (ConsumerHarness.Running c =
+        ConsumerHarness.start(
+            ConsumerHarness.settings(Source.AUDITD, kafka, db, topic, db.jdbcUrl(), 7), store)) {
+      ConsumerHarness.send(kafka, topic, events);
+      await(
+          "all events stored",
+          Duration.ofSeconds(60),
+          () -> count(db, "SELECT count(*) FROM event_archive WHERE host = ?", h) == events.size());
+      Map<String, Long> first = ConsumerHarness.countsForHost(db, h);
+
+      // The same stream again (a producer retry, a replayed log): nothing changes.
+      ConsumerHarness.send(kafka, topic, events);
+      await(
+          "the duplicates consumed",
+          Duration.ofSeconds(60),
+          () -> c.metrics().events() >= 2L * events.size());
+      assertEquals(first, ConsumerHarness.countsForHost(db, h));
+    }
+
+    // Processes: the exec'd program wins over the forked shell's, exit code and signal stored.
+    assertEquals(
+        List.of(
+            java.util.Arrays.asList("11", "/usr/bin/cat", "{cat,in.csv}", "0", null),
+            java.util.Arrays.asList("12", "/usr/bin/gzip", "{gzip}", "2", null),
+            java.util.Arrays.asList("13", "/usr/bin/bash", "{bash}", null, "9")),
+        rows(
+            db,
+            "SELECT pid, exe, argv, exit_code, signal FROM processes WHERE host = ? AND pid > 10 ORDER BY pid",
+            h));
+    // Fork and pipe edges.
+    assertEquals(
+        3,
+        count(
+            db,
+            "SELECT count(*) FROM was_informed_by WHERE host = ? AND kind = 'fork' AND informant_pid = 10",
+            h));
+    assertEquals(
+        List.of(List.of("12", "11")),
+        rows(
+            db,
+            "SELECT pid, informant_pid FROM was_informed_by WHERE host = ? AND kind = 'pipe'",
+            h));
+    // The local socket joins client and server both ways.
+    assertEquals(
+        List.of(List.of("11", "13"), List.of("13", "11")),
+        rows(
+            db,
+            "SELECT pid, informant_pid FROM was_informed_by WHERE host = ? AND kind = 'socket' ORDER BY pid",
+            h));
+    // Reads and executables.
+    assertEquals(
+        List.of(
+            List.of("11", "read", "/w/in.csv"),
+            List.of("11", "exec", "/usr/bin/cat"),
+            List.of("12", "exec", "/usr/bin/gzip")),
+        rows(db, "SELECT pid, kind, path FROM used WHERE host = ? ORDER BY pid, kind DESC", h));
+    // Versions of inode 101: create, write-close (gzip), rename (bash), numbered by time.
+    assertEquals(
+        List.of(
+            List.of("1", "create", "12"),
+            List.of("2", "write", "12"),
+            List.of("3", "rename", "10")),
+        rows(
+            db,
+            "SELECT version, cause, pid FROM file_versions_numbered WHERE host = ? AND inode = 101 ORDER BY version",
+            h));
+    assertEquals(
+        List.of(List.of("12", "write")),
+        rows(db, "SELECT pid, kind FROM was_generated_by WHERE host = ? AND kind = 'write'", h));
+    // Rename, hard link and symlink as wasDerivedFrom; the symlink's text resolved to a path.
+    assertEquals(
+        List.of(
+            List.of("link", "/w/out.hard.gz", "/w/out.gz"),
+            List.of("rename", "/w/out.gz", "/w/out.gz.part"),
+            List.of("symlink", "/w/latest", "/w/out.gz")),
+        rows(
+            db,
+            "SELECT kind, path, src_path FROM was_derived_from WHERE host = ? ORDER BY kind",
+            h));
+    // Deletion keeps the history: in.csv is unlinked but its read stays.
+    assertEquals(
+        List.of(List.of("open", "11"), List.of("unlink", "10")),
+        rows(
+            db,
+            "SELECT op, pid FROM file_names WHERE host = ? AND path = '/w/in.csv' ORDER BY time",
+            h));
+  }
+
+  @Test
+  void malformedMessageIsDeadLetteredAndTheConsumerGoesOn(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    String topic = kafka.createTopic("auditd-dlq", 1);
+    kafka.createTopicNamed(topic + ".dlq", 1);
+    String h = "dlq01";
+    Instant t = Instant.parse("2026-11-20T11:00:00.000Z");
+    GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
+    try (ConsumerHarness.Running c =
+        ConsumerHarness.start(
+            ConsumerHarness.settings(Source.AUDITD, kafka, db, topic, db.jdbcUrl(), 100), store)) {
+      ConsumerHarness.send(
+          kafka,
+          topic,
+          List.of(ev(h, 1, t, new ProcessExited(new ProcessRef(5, t), 0, null, "exit_group"))));
+      ConsumerHarness.sendRaw(
+          kafka,
+          topic,
+          h,
+          List.of("{\"schemaVersion\":1,\"type\":\"process.exit\"", "{\"schemaVersion\":9}"));
+      ConsumerHarness.send(
+          kafka,
+          topic,
+          List.of(
+              ev(
+                  h,
+                  2,
+                  t.plusMillis(1),
+                  new ProcessExited(new ProcessRef(6, t), 0, null, "exit_group"))));
+      await(
+          "both good events stored",
+          Duration.ofSeconds(60),
+          () -> count(db, "SELECT count(*) FROM processes WHERE host = ?", h) == 2);
+      await("both bad ones counted", Duration.ofSeconds(30), () -> c.metrics().deadLettered() == 2);
+    }
+    List<String> reasons = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> dlq =
+        new KafkaConsumer<>(kafka.consumerProperties("dlq-reader-" + topic))) {
+      dlq.subscribe(List.of(topic + ".dlq"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (reasons.size() < 2 && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(500))) {
+          reasons.add(
+              new String(
+                  r.headers().lastHeader(ConsumerLoop.REASON_HEADER).value(),
+                  StandardCharsets.UTF_8));
+        }
+      }
+    }
+    assertEquals(2, reasons.size(), reasons.toString());
+    assertTrue(reasons.get(0).startsWith("not JSON"), reasons.get(0));
+    assertTrue(reasons.get(1).contains("schemaVersion"), reasons.get(1));
+  }
+}
