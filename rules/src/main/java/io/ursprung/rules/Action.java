@@ -69,12 +69,18 @@ public sealed interface Action {
    * copied.
    */
   record DbTransfer(
-      String query, String stateAttribute, String source, Target target, Position position)
+      String query,
+      String stateAttribute,
+      String source,
+      Position sourcePosition,
+      Target target,
+      Position position)
       implements Action {
     public DbTransfer {
       Objects.requireNonNull(query, "query");
       Objects.requireNonNull(stateAttribute, "stateAttribute");
       Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(sourcePosition, "sourcePosition");
       Objects.requireNonNull(target, "target");
     }
 

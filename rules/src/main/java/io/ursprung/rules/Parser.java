@@ -428,14 +428,15 @@ final class Parser {
                 + Lexer.quoteForMessage(attribute.isEmpty() ? "FROM" : attribute));
       }
     }
+    lx.skipBlanks();
+    Position sourceAt = lx.line.position(lx.pos);
     String source = alias("after FROM (the source database)", "INTO");
-    return new Action.DbTransfer(query, attribute, source, target("DBTRANSFER"), at);
+    return new Action.DbTransfer(query, attribute, source, sourceAt, target("DBTRANSFER"), at);
   }
 
   private Target target(String action) throws SyntaxError {
     keyword("INTO", "in the " + action + " action");
     Token kind = lx.word();
-    Position at = lx.line.position(kind.start());
     if (kind.isWord("FILE")) {
       Token path = lx.word();
       if ((path.kind() != Kind.WORD && path.kind() != Kind.STRING)
@@ -446,7 +447,7 @@ final class Parser {
       if (path.text().isEmpty()) {
         throw new SyntaxError(path.start(), "the file path after INTO FILE must not be empty");
       }
-      return new Target.File(path.text(), at);
+      return new Target.File(path.text(), lx.line.position(path.start()));
     }
     if (!kind.isWord("DB")) {
       throw new SyntaxError(
@@ -455,6 +456,8 @@ final class Parser {
               + lx.describe(kind)
               + caseHint(kind, Set.of("DB", "FILE")));
     }
+    lx.skipBlanks();
+    Position at = lx.line.position(lx.pos);
     String alias = alias("after INTO DB", "USING");
     keyword("USING", "after the database alias '" + alias + "'");
     lx.skipBlanks();

@@ -27,7 +27,7 @@ public interface RuleValidator {
       for (Rule rule : rules.rules()) {
         for (Action action : rule.actions()) {
           if (action instanceof Action.DbTransfer t && !known.contains(t.source())) {
-            errors.add(unknown(rules.file(), t.position(), t.source(), known));
+            errors.add(unknown(rules.file(), t.sourcePosition(), t.source(), known));
           }
           if (action.optionalTarget().orElse(null) instanceof Target.Db db
               && !known.contains(db.alias())) {

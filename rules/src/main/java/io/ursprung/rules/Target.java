@@ -6,7 +6,10 @@ import java.util.Objects;
 /** Where an action's records go. */
 public sealed interface Target {
 
-  /** Where the target was written, for errors found after parsing (an unknown alias). */
+  /**
+   * Where the alias (for {@link Db}) or the path (for {@link File}) was written, for errors found
+   * after parsing, such as an alias the configuration does not define.
+   */
   Position position();
 
   /**
