@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = ConsumerVersionProvider.class,
     description = "Master-side consumer: Kafka to the provenance graph in PostgreSQL.",
-    footerHeading = "%nConfiguration keys (file, URSPRUNG_* environment, or --set):%n")
+    footerHeading = "%nConfiguration keys (file, URSPRUNG_* environment, or --set):%n",
+    footer = "${sys:ursprung.consumer.config-help}")
 public final class ConsumerCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerCommand.class);
 
@@ -37,6 +38,12 @@ public final class ConsumerCommand implements Callable<Integer> {
 
   /** Exit status after a fatal runtime error. */
   public static final int EXIT_FATAL = 1;
+
+  static {
+    // The footer is derived from the key declarations; picocli interpolates it when rendering,
+    // also when this class is a subcommand of ursprung.
+    System.setProperty("ursprung.consumer.config-help", ConsumerSettings.DEFINITION.toHelpText());
+  }
 
   @Spec CommandSpec spec;
 

@@ -21,24 +21,6 @@ final class PlannedCommands {
   }
 
   @Command(
-      name = "consumer",
-      mixinStandardHelpOptions = true,
-      versionProvider = VersionProvider.class,
-      description = "Master-side consumer: Kafka to the provenance graph in PostgreSQL.")
-  static final class Consumer extends NotYetAvailable {
-    @picocli.CommandLine.Option(
-        names = "--source",
-        description = "auditd, scale or camflow",
-        paramLabel = "SOURCE")
-    String source;
-
-    @Override
-    String plan() {
-      return "The consumers (auditd, scale, camflow sources) are being built.";
-    }
-  }
-
-  @Command(
       name = "backend",
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       io.ursprung.plugin.PluginCommand.class,
       PlannedCommands.Provd.class,
-      PlannedCommands.Consumer.class,
+      io.ursprung.consumer.ConsumerCommand.class,
       PlannedCommands.Backend.class,
       PlannedCommands.Up.class,
       PlannedCommands.Demo.class,

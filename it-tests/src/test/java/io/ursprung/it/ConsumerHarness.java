@@ -54,9 +54,13 @@ final class ConsumerHarness {
   /** A consumer running in a thread of this JVM. */
   record Running(ConsumerLoop loop, Thread thread, Metrics metrics) implements AutoCloseable {
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       loop.stop();
-      thread.join(30_000);
+      try {
+        thread.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
