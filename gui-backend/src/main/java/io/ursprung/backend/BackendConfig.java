@@ -1,0 +1,249 @@
+package io.ursprung.backend;
+
+import io.ursprung.config.Config;
+import io.ursprung.config.ConfigDef;
+import io.ursprung.config.Validators;
+import io.ursprung.db.auth.PasswordHasher;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The backend's configuration: every key declared once in {@link #DEFINITION}.
+ *
+ * @param bind address to listen on
+ * @param port port to listen on
+ * @param corsOrigins browser origins allowed to call the API (the GUI's)
+ * @param jdbcUrl the store
+ * @param jdbcUser database user
+ * @param jdbcPassword database password, empty for none
+ * @param poolSize database connections at most
+ * @param adminToken the built-in admin's bearer token, empty for none
+ * @param sessionTtl lifetime of a login token
+ * @param passwordIterations PBKDF2 iterations for new passwords
+ * @param loginAttemptsPerAddress login attempts per client address per window
+ * @param loginFailuresPerUser failed logins per user name per window
+ * @param loginWindow the rate-limit window
+ * @param maxDepth largest lineage depth accepted
+ * @param maxLimit largest lineage node limit accepted
+ * @param serveGui whether to serve the GUI's static files from the class path ({@code /public})
+ */
+public record BackendConfig(
+    String bind,
+    int port,
+    List<String> corsOrigins,
+    String jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
+    int poolSize,
+    String adminToken,
+    Duration sessionTtl,
+    int passwordIterations,
+    int loginAttemptsPerAddress,
+    int loginFailuresPerUser,
+    Duration loginWindow,
+    int maxDepth,
+    int maxLimit,
+    boolean serveGui) {
+
+  public static final String BIND = "http.bind";
+  public static final String PORT = "http.port";
+  public static final String CORS = "cors.origins";
+  public static final String JDBC_URL = "db.url";
+  public static final String JDBC_USER = "db.user";
+  public static final String JDBC_PASSWORD = "db.password";
+  public static final String POOL = "db.pool.size";
+  public static final String ADMIN_TOKEN = "admin.token";
+  public static final String SESSION_TTL = "auth.session.ttl.minutes";
+  public static final String ITERATIONS = "auth.password.iterations";
+  public static final String LOGIN_PER_ADDRESS = "auth.login.attempts.per.address";
+  public static final String LOGIN_FAILURES = "auth.login.failures.per.user";
+  public static final String LOGIN_WINDOW = "auth.login.window.seconds";
+  public static final String MAX_DEPTH = "lineage.max.depth";
+  public static final String MAX_LIMIT = "lineage.max.limit";
+  public static final String SERVE_GUI = "gui.serve";
+
+  /** Every key of the backend, with default, validator and description. */
+  public static final ConfigDef DEFINITION =
+      new ConfigDef()
+          .define(
+              BIND,
+              ConfigDef.Type.STRING,
+              "0.0.0.0",
+              Validators.nonBlank(),
+              "Address to listen on.")
+          .define(
+              PORT,
+              ConfigDef.Type.INT,
+              3100,
+              Validators.between(0, 65535),
+              "Port of the REST API (0: any free port).")
+          .define(
+              CORS,
+              ConfigDef.Type.LIST,
+              "http://localhost:3000",
+              v ->
+                  ((List<?>) v)
+                          .stream()
+                              .allMatch(
+                                  o -> o.toString().matches("https?://[A-Za-z0-9.\\-]+(:\\d+)?"))
+                      ? null
+                      : "must be origins such as http://localhost:3000 (scheme, host, port; no"
+                          + " wildcard)",
+              "Browser origins allowed to call the API (the GUI's), comma separated.")
+          .define(
+              JDBC_URL,
+              ConfigDef.Type.STRING,
+              "jdbc:postgresql://127.0.0.1:5432/ursprung",
+              v ->
+                  v.toString().startsWith("jdbc:postgresql:")
+                      ? null
+                      : "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)",
+              "The provenance store. Migrations are applied at start.")
+          .define(
+              JDBC_USER, ConfigDef.Type.STRING, "ursprung", Validators.nonBlank(), "Database user.")
+          .defineSecret(JDBC_PASSWORD, "", "Database password; empty for trust/peer auth.")
+          .define(
+              POOL,
+              ConfigDef.Type.INT,
+              8,
+              Validators.between(1, 200),
+              "Most database connections the API holds.")
+          .defineSecret(
+              ADMIN_TOKEN,
+              "",
+              "Bearer token of the built-in admin, set at start-up (at least 16 characters);"
+                  + " empty: no admin token. Usually given as URSPRUNG_ADMIN_TOKEN.")
+          .define(
+              SESSION_TTL,
+              ConfigDef.Type.INT,
+              720,
+              Validators.between(1, 525_600),
+              "Minutes a login token stays valid.")
+          .define(
+              ITERATIONS,
+              ConfigDef.Type.INT,
+              PasswordHasher.DEFAULT_ITERATIONS,
+              Validators.between(10_000, 10_000_000),
+              "PBKDF2-HMAC-SHA256 iterations for new password hashes.")
+          .define(
+              LOGIN_PER_ADDRESS,
+              ConfigDef.Type.INT,
+              10,
+              Validators.between(1, 100_000),
+              "Login attempts allowed per client address per window.")
+          .define(
+              LOGIN_FAILURES,
+              ConfigDef.Type.INT,
+              5,
+              Validators.between(1, 100_000),
+              "Failed logins allowed per user name per window.")
+          .define(
+              LOGIN_WINDOW,
+              ConfigDef.Type.INT,
+              60,
+              Validators.between(1, 86_400),
+              "Length of the login rate-limit window in seconds.")
+          .define(
+              MAX_DEPTH,
+              ConfigDef.Type.INT,
+              100,
+              Validators.between(1, 1000),
+              "Largest lineage depth a request may ask for.")
+          .define(
+              MAX_LIMIT,
+              ConfigDef.Type.INT,
+              50_000,
+              Validators.between(1, 1_000_000),
+              "Largest number of nodes a lineage request may ask for.")
+          .define(
+              SERVE_GUI,
+              ConfigDef.Type.BOOLEAN,
+              false,
+              Validators.any(),
+              "Also serve the GUI's static files (class path /public) with a single-page-app"
+                  + " fallback, for the all-in-one master.");
+
+  /** Reads the settings from a parsed configuration. */
+  public static BackendConfig from(Config c) {
+    return new BackendConfig(
+        c.getString(BIND),
+        c.getInt(PORT),
+        c.getList(CORS),
+        c.getString(JDBC_URL),
+        c.getString(JDBC_USER),
+        c.getString(JDBC_PASSWORD),
+        c.getInt(POOL),
+        c.getString(ADMIN_TOKEN),
+        Duration.ofMinutes(c.getInt(SESSION_TTL)),
+        c.getInt(ITERATIONS),
+        c.getInt(LOGIN_PER_ADDRESS),
+        c.getInt(LOGIN_FAILURES),
+        Duration.ofSeconds(c.getInt(LOGIN_WINDOW)),
+        c.getInt(MAX_DEPTH),
+        c.getInt(MAX_LIMIT),
+        c.getBoolean(SERVE_GUI));
+  }
+
+  /** The defaults (and the environment's {@code URSPRUNG_*} values). */
+  public static BackendConfig defaults(java.util.Map<String, String> env) {
+    return from(DEFINITION.parse(java.util.Map.of(), env, java.util.Map.of()));
+  }
+
+  /** A copy listening on another port. */
+  public BackendConfig withPort(int newPort) {
+    return new BackendConfig(
+        bind,
+        newPort,
+        corsOrigins,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        poolSize,
+        adminToken,
+        sessionTtl,
+        passwordIterations,
+        loginAttemptsPerAddress,
+        loginFailuresPerUser,
+        loginWindow,
+        maxDepth,
+        maxLimit,
+        serveGui);
+  }
+
+  /** A copy with the GUI's static files served or not. */
+  public BackendConfig withServeGui(boolean serve) {
+    return new BackendConfig(
+        bind,
+        port,
+        corsOrigins,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        poolSize,
+        adminToken,
+        sessionTtl,
+        passwordIterations,
+        loginAttemptsPerAddress,
+        loginFailuresPerUser,
+        loginWindow,
+        maxDepth,
+        maxLimit,
+        serve);
+  }
+
+  @Override
+  public String toString() {
+    // Never print the password or token.
+    return "BackendConfig[bind="
+        + bind
+        + ", port="
+        + port
+        + ", corsOrigins="
+        + corsOrigins
+        + ", jdbcUrl="
+        + jdbcUrl
+        + ", jdbcUser="
+        + jdbcUser
+        + "]";
+  }
+}
