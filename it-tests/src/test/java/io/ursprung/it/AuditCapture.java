@@ -1,0 +1,64 @@
+package io.ursprung.it;
+
+import io.ursprung.events.ProvEvent;
+import io.ursprung.events.UrsprungVersion;
+import io.ursprung.plugin.audit.AuditStreamProcessor;
+import io.ursprung.plugin.sink.EventSink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/** Runs a real audit capture through the auditd plugin's parser and OS model. */
+final class AuditCapture {
+  static final Path TESTDATA =
+      Path.of("..", "..", "shared", "testdata", "audit").toAbsolutePath().normalize();
+
+  private AuditCapture() {}
+
+  /** The provenance events the plugin makes of a plugin-stream log (plain or .gz). */
+  static List<ProvEvent> events(Path log) throws IOException {
+    byte[] all;
+    try (InputStream in =
+        log.toString().endsWith(".gz")
+            ? new GZIPInputStream(Files.newInputStream(log))
+            : Files.newInputStream(log)) {
+      all = in.readAllBytes();
+    }
+    List<ProvEvent> out = new ArrayList<>();
+    EventSink sink =
+        new EventSink() {
+          @Override
+          public void accept(ProvEvent event) {
+            out.add(event);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    AuditStreamProcessor p =
+        new AuditStreamProcessor(
+            "worker01",
+            UrsprungVersion.producer("ursprung-auditd-plugin"),
+            sink,
+            u -> u == 1001 ? "bob" : null,
+            g -> null,
+            2000,
+            false);
+    int s = 0;
+    for (int i = 0; i < all.length; i++) {
+      if (all[i] == '\n') {
+        p.acceptLine(all, s, i - s);
+        s = i + 1;
+      }
+    }
+    p.endOfInput();
+    return out;
+  }
+}
