@@ -21,18 +21,6 @@ final class PlannedCommands {
   }
 
   @Command(
-      name = "backend",
-      mixinStandardHelpOptions = true,
-      versionProvider = VersionProvider.class,
-      description = "REST API for lineage, search and runs (port 3100).")
-  static final class Backend extends NotYetAvailable {
-    @Override
-    String plan() {
-      return "The REST backend is being built.";
-    }
-  }
-
-  @Command(
       name = "up",
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,

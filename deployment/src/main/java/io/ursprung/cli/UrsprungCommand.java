@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
       io.ursprung.plugin.PluginCommand.class,
       PlannedCommands.Provd.class,
       io.ursprung.consumer.ConsumerCommand.class,
-      PlannedCommands.Backend.class,
+      io.ursprung.backend.BackendCommand.class,
       PlannedCommands.Up.class,
       PlannedCommands.Demo.class,
       PlannedCommands.Run.class,
