@@ -78,7 +78,6 @@ public final class FanotifyWatcher implements AutoCloseable {
   };
   private static final long FD_BITS =
       FAN_OPEN | FAN_ACCESS | FAN_MODIFY | FAN_CLOSE_WRITE | FAN_CLOSE_NOWRITE;
-  private static final long DIR_BITS = FAN_CREATE | FAN_DELETE | FAN_MOVED_FROM | FAN_MOVED_TO;
 
   private final LinuxNative nat;
   private final ProcFs proc;
@@ -95,6 +94,7 @@ public final class FanotifyWatcher implements AutoCloseable {
       new AtomicLong(ThreadLocalRandom.current().nextInt(1, 1 << 30));
   private volatile boolean running;
   private String dirMode = "unavailable";
+  private boolean fdGroup;
   private Held held;
 
   /** Counters for the metrics log. */
@@ -147,7 +147,11 @@ public final class FanotifyWatcher implements AutoCloseable {
   public synchronized void start() throws NativeException {
     running = true;
     long fdMask = selected & FD_BITS;
-    if (fdMask != 0) {
+    // One name-reporting group when the kernel has it: every event then carries the name it
+    // happened under, and all events share one queue, in order. An fd-mode group resolves paths
+    // only when provd reads the event, by which time the file may be renamed or deleted.
+    startDirGroup();
+    if (fdMask != 0 && dirMode.equals("unavailable")) {
       int fd =
           nat.fanotifyInit(
               FanotifyFlags.FAN_CLASS_NOTIF
@@ -159,18 +163,22 @@ public final class FanotifyWatcher implements AutoCloseable {
         nat.fanotifyMark(fd, FanotifyFlags.FAN_MARK_ADD | FanotifyFlags.FAN_MARK_MOUNT, fdMask, m);
       }
       startReader(fd, "fanotify-fd", true);
-    }
-    if ((selected & DIR_BITS) != 0) {
-      startDirGroup();
+      fdGroup = true;
     }
     LOG.info(
-        "fanotify watching {} (open/close/modify: {}, create/delete/move: {})",
+        "fanotify watching {}: {}",
         mounts,
-        fdMask != 0 ? "on" : "off",
-        dirMode);
+        fdGroup
+            ? "open/close/modify with paths resolved at read time (kernel without"
+                + " FAN_REPORT_DFID_NAME); no create/delete/move"
+            : "names reported by the kernel, moves paired by " + dirMode);
   }
 
-  /** How create/delete/move are reported: {@code rename}, {@code moved}, or {@code unavailable}. */
+  /**
+   * How events are reported: {@code rename} (FAN_RENAME pairs moves), {@code moved} (moves paired
+   * by order), {@code on} (name reporting, moves not selected) or {@code unavailable} (kernel
+   * before 5.9: fd mode, open/close/modify only).
+   */
   public synchronized String dirMode() {
     return dirMode;
   }
@@ -182,7 +190,7 @@ public final class FanotifyWatcher implements AutoCloseable {
             | FanotifyFlags.FAN_NONBLOCK
             | FanotifyFlags.FAN_REPORT_DFID_NAME
             | FanotifyFlags.FAN_REPORT_FID;
-    long common = (selected & (FAN_CREATE | FAN_DELETE)) | FAN_ONDIR;
+    long common = (selected & (FD_BITS | FAN_CREATE | FAN_DELETE)) | FAN_ONDIR;
     boolean moves = (selected & (FAN_MOVED_FROM | FAN_MOVED_TO)) != 0;
     int fd = -1;
     // Newest first: FAN_RENAME (5.17) names both ends of a move in one event.
@@ -356,8 +364,9 @@ public final class FanotifyWatcher implements AutoCloseable {
       if (fs == null) {
         return;
       }
-      MmwatchRecord.FileAttrs attrs = to == null ? null : stat(Path.of(to), false);
-      long inode = inodeOf(to, objectHandle);
+      ObjectStat st = statObject(object);
+      MmwatchRecord.FileAttrs attrs = st.attrs();
+      long inode = st.inode();
       long cookie = cookies.incrementAndGet();
       publish(
           new MmwatchRecord(
@@ -398,9 +407,36 @@ public final class FanotifyWatcher implements AutoCloseable {
       return;
     }
     long dirBit = dir ? FAN_ONDIR : 0;
+    // Directory opens and closes (every ls) are noise for provenance; FAN_ONDIR is in the mask
+    // only for mkdir, rmdir and directory moves.
+    if ((e.mask() & FD_BITS) != 0 && !dir) {
+      flushHeld();
+      ObjectStat st = statObject(object);
+      long inode = st.inode();
+      MmwatchRecord.FileAttrs attrs = st.attrs();
+      for (long bit : FD_ORDER) {
+        if (e.has(bit) && (selected & bit) != 0) {
+          publish(
+              new MmwatchRecord(
+                  name(bit, dir),
+                  bit | dirBit,
+                  0,
+                  path,
+                  cluster,
+                  host,
+                  fs,
+                  inode,
+                  attrs,
+                  now,
+                  ids[0],
+                  ids[1],
+                  e.pid()));
+        }
+      }
+    }
     if (e.has(FAN_CREATE)) {
       flushHeld();
-      MmwatchRecord.FileAttrs attrs = path == null ? null : stat(Path.of(path), false);
+      ObjectStat st = statObject(object);
       publish(
           new MmwatchRecord(
               name(FAN_CREATE, dir),
@@ -410,8 +446,8 @@ public final class FanotifyWatcher implements AutoCloseable {
               cluster,
               host,
               fs,
-              inodeOf(path, objectHandle),
-              attrs,
+              st.inode(),
+              st.attrs(),
               now,
               ids[0],
               ids[1],
@@ -439,8 +475,9 @@ public final class FanotifyWatcher implements AutoCloseable {
               objectHandle);
     }
     if (e.has(FAN_MOVED_TO)) {
-      MmwatchRecord.FileAttrs attrs = path == null ? null : stat(Path.of(path), false);
-      long inode = inodeOf(path, objectHandle);
+      ObjectStat st = statObject(object);
+      MmwatchRecord.FileAttrs attrs = st.attrs();
+      long inode = st.inode();
       long cookie;
       Held h = held;
       if (h != null && h.pid() == e.pid() && Arrays.equals(h.object(), objectHandle)) {
@@ -644,9 +681,37 @@ public final class FanotifyWatcher implements AutoCloseable {
     }
   }
 
-  private static long inodeOf(String path, byte[] handle) {
-    long ino = path == null ? -1 : inodeOf(Path.of(path), false);
-    return ino >= 0 ? ino : FanotifyParser.inodeFromHandle(handle);
+  /** The inode and attributes of an event's object, or what the handle alone tells. */
+  private record ObjectStat(long inode, MmwatchRecord.FileAttrs attrs) {}
+
+  /**
+   * Stats the event's object through its file handle, so the attributes are the object's even if it
+   * has been renamed since; a deleted object only yields the inode its handle carries.
+   */
+  private ObjectStat statObject(FanotifyEvent.Info object) {
+    if (object == null) {
+      return new ObjectStat(-1, null);
+    }
+    long fromHandle = FanotifyParser.inodeFromHandle(object.fileHandle());
+    Integer mountFd = mountFdByFsid.get(object.fsid());
+    if (mountFd == null) {
+      return new ObjectStat(fromHandle, null);
+    }
+    int fd;
+    try {
+      fd =
+          nat.openByHandleAt(
+              mountFd, object.fileHandle(), FanotifyFlags.O_PATH | FanotifyFlags.O_CLOEXEC);
+    } catch (NativeException e) {
+      return new ObjectStat(fromHandle, null);
+    }
+    try {
+      Path p = Path.of("/proc/self/fd/" + fd);
+      long ino = inodeOf(p, true);
+      return new ObjectStat(ino >= 0 ? ino : fromHandle, stat(p, true));
+    } finally {
+      nat.close(fd);
+    }
   }
 
   private void publish(MmwatchRecord r) {
