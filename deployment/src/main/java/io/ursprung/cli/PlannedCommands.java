@@ -8,19 +8,6 @@ final class PlannedCommands {
   private PlannedCommands() {}
 
   @Command(
-      name = "provd",
-      mixinStandardHelpOptions = true,
-      versionProvider = VersionProvider.class,
-      description =
-          "Worker daemon: stdout capture, fanotify file events with PIDs, job record upload.")
-  static final class Provd extends NotYetAvailable {
-    @Override
-    String plan() {
-      return "provd (stdout capture, fanotify file events, job record uploader) is being built.";
-    }
-  }
-
-  @Command(
       name = "up",
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,

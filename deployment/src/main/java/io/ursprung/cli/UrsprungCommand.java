@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {
       io.ursprung.plugin.PluginCommand.class,
-      PlannedCommands.Provd.class,
+      io.ursprung.provd.ProvdCommand.class,
       io.ursprung.consumer.ConsumerCommand.class,
       io.ursprung.backend.BackendCommand.class,
       PlannedCommands.Up.class,
