@@ -87,9 +87,10 @@ public final class PluginConfig {
           .define(
               QUEUE_MAX,
               Type.BYTES,
-              "64MiB",
+              "16MiB",
               Validators.atLeast(1 << 20),
-              "Bound of the in-memory queue between the stdin reader and the processing thread.")
+              "Bound of the in-memory queue between the stdin reader and the processing thread"
+                  + " (16 MiB holds about 75,000 audit records of burst; more only costs heap).")
           .define(
               QUEUE_WAIT,
               Type.LONG,

@@ -1,0 +1,196 @@
+package io.ursprung.bench;
+
+import io.ursprung.db.Database;
+import io.ursprung.db.auth.Role;
+import io.ursprung.db.auth.Viewer;
+import io.ursprung.db.lineage.Direction;
+import io.ursprung.db.lineage.JdbcLineageService;
+import io.ursprung.db.lineage.LineageGraph;
+import io.ursprung.db.lineage.NodeId;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The lineage benchmark: builds (or reuses) a synthetic graph of more than 10 million edges in the
+ * database {@code ursprung_bench} (resource {@code bench/lineage-graph.sql}) and prints p50, p95
+ * and p99 of upstream lineage at depth 10 with limit 10,000 and of one-hop neighbourhoods, measured
+ * through the same service the REST API calls.
+ *
+ * <p>Run: {@code mvn -pl it-tests test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.ursprung.bench.LineageBench}. Server: {@code URSPRUNG_TEST_JDBC_URL} (the
+ * maintenance database, default {@code jdbc:postgresql://127.0.0.1:5432/postgres}) and {@code
+ * URSPRUNG_TEST_JDBC_USER}. {@code --drop} drops the database afterwards.
+ */
+public final class LineageBench {
+
+  private LineageBench() {}
+
+  public static void main(String[] args) throws Exception {
+    String admin =
+        System.getenv()
+            .getOrDefault("URSPRUNG_TEST_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    String user = System.getenv().getOrDefault("URSPRUNG_TEST_JDBC_USER", "postgres");
+    String password = System.getenv("URSPRUNG_TEST_JDBC_PASSWORD");
+    String url = admin.substring(0, admin.lastIndexOf('/') + 1) + "ursprung_bench";
+    try (Connection c = DriverManager.getConnection(admin, user, password);
+        Statement s = c.createStatement()) {
+      ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'ursprung_bench'");
+      if (!rs.next()) {
+        s.execute("CREATE DATABASE ursprung_bench");
+      }
+    }
+    try (Database db = Database.open(url, user, password, "bench", 4)) {
+      db.migrate();
+      long processes = count(db, "SELECT count(*) FROM processes");
+      if (processes == 0) {
+        String sql;
+        try (InputStream in = LineageBench.class.getResourceAsStream("/bench/lineage-graph.sql")) {
+          sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        long t = System.nanoTime();
+        try (Connection c = db.dataSource().getConnection();
+            Statement s = c.createStatement()) {
+          s.execute(sql);
+        }
+        System.out.printf("generated the graph in %.1f s%n", (System.nanoTime() - t) / 1e9);
+      } else {
+        System.out.println("reusing the graph in ursprung_bench");
+      }
+      long edges =
+          count(db, "SELECT count(*) FROM used")
+              + count(db, "SELECT count(*) FROM file_versions WHERE pid IS NOT NULL")
+              + count(db, "SELECT count(*) FROM was_informed_by");
+      System.out.printf(
+          "graph: %,d processes, %,d edges%n", count(db, "SELECT count(*) FROM processes"), edges);
+
+      JdbcLineageService lineage = new JdbcLineageService(db.dataSource());
+      Viewer all = new Viewer(0, "bench", Role.ADMIN, Set.of(), Set.of());
+      // A viewer who sees the uids of the 100 big pipelines (50 uids, all of them): the filtered
+      // path of the walk, which is what ordinary users take.
+      List<Integer> uids = new ArrayList<>();
+      for (int u = 1000; u < 1050; u++) {
+        uids.add(u);
+      }
+      Viewer viewer = new Viewer(1, "viewer", Role.VIEWER, Set.copyOf(uids), Set.of());
+
+      // Warm the caches the way a running server is warm.
+      for (int i = 0; i < 30; i++) {
+        upstreamBig(lineage, all, i % 100);
+        upstreamChain(lineage, all, i);
+      }
+      report("upstream, big pipelines (admin)", 200, i -> () -> upstreamBig(lineage, all, i % 100));
+      report(
+          "upstream, big pipelines (viewer)",
+          200,
+          i -> () -> upstreamBig(lineage, viewer, i % 100));
+      report("upstream, one chain (admin)", 500, i -> () -> upstreamChain(lineage, all, i));
+      List<NodeId.Process> sample = processes(db);
+      report(
+          "neighbourhood, one hop (admin)",
+          500,
+          i ->
+              () ->
+                  lineage.neighbourhood(all, sample.get(i % sample.size()), 0, 100).orElseThrow());
+    }
+    if (Arrays.asList(args).contains("--drop")) {
+      try (Connection c = DriverManager.getConnection(admin, user, password);
+          Statement s = c.createStatement()) {
+        s.execute("DROP DATABASE ursprung_bench WITH (FORCE)");
+      }
+    }
+  }
+
+  static LineageGraph upstreamBig(JdbcLineageService l, Viewer v, int pipeline) {
+    return l.fromFile(
+            v,
+            "node" + (pipeline % 32),
+            "/data/run" + pipeline + "/result",
+            null,
+            Direction.UPSTREAM,
+            10,
+            10_000)
+        .orElseThrow();
+  }
+
+  static LineageGraph upstreamChain(JdbcLineageService l, Viewer v, int i) {
+    int c = 100_000 + (int) ((i * 7919L) % 90_000);
+    int pipeline = 100 + (c - 100_000) / 4;
+    return l.fromFile(
+            v,
+            "node" + (pipeline % 32),
+            "/data/run" + pipeline + "/c" + c + "/s9",
+            null,
+            Direction.UPSTREAM,
+            10,
+            10_000)
+        .orElseThrow();
+  }
+
+  interface Sample {
+    Supplier<LineageGraph> at(int i);
+  }
+
+  static void report(String name, int n, Sample sample) {
+    long[] ms = new long[n];
+    long nodes = 0;
+    long edges = 0;
+    int truncated = 0;
+    for (int i = 0; i < n; i++) {
+      long t = System.nanoTime();
+      LineageGraph g = sample.at(i).get();
+      ms[i] = System.nanoTime() - t;
+      nodes += g.nodes().size();
+      edges += g.edges().size();
+      truncated += g.truncated() ? 1 : 0;
+    }
+    Arrays.sort(ms);
+    System.out.printf(
+        "%-34s n=%d  p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  (avg %,d nodes, %,d edges,"
+            + " %d truncated)%n",
+        name,
+        n,
+        ms[n / 2] / 1e6,
+        ms[(int) Math.ceil(n * 0.95) - 1] / 1e6,
+        ms[(int) Math.ceil(n * 0.99) - 1] / 1e6,
+        nodes / n,
+        edges / n,
+        truncated);
+  }
+
+  static List<NodeId.Process> processes(Database db) throws SQLException {
+    List<NodeId.Process> out = new ArrayList<>();
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT host, pid, start_time FROM processes WHERE pid % 3797 = 0"
+                    + " ORDER BY pid LIMIT 500")) {
+      while (rs.next()) {
+        out.add(
+            new NodeId.Process(
+                rs.getString(1), rs.getInt(2), rs.getObject(3, OffsetDateTime.class).toInstant()));
+      }
+    }
+    return out;
+  }
+
+  static long count(Database db, String sql) throws SQLException {
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
