@@ -1,0 +1,209 @@
+package io.ursprung.it;
+
+import static io.ursprung.it.ConsumerHarness.await;
+import static io.ursprung.it.ConsumerHarness.count;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ursprung.consumer.ConsumerCommand;
+import io.ursprung.consumer.Source;
+import io.ursprung.db.graph.GraphStore;
+import io.ursprung.events.ProvEvent;
+import io.ursprung.testkit.KafkaExtension;
+import io.ursprung.testkit.PostgresExtension;
+import io.ursprung.testkit.TestDatabase;
+import io.ursprung.testkit.TestKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Exactly-once effect under failure. A clean run of a synthetic stream gives the reference row
+ * counts; the same stream (under another host name) is then stored (1) by a consumer in its own JVM
+ * that is killed with SIGKILL in the middle and restarted, and (2) by a consumer whose PostgreSQL
+ * connections are cut with pg_terminate_backend again and again, which is how a PostgreSQL restart
+ * looks to a client (the machine's shared server cannot be restarted under other tests). Every
+ * table must end with exactly the reference counts.
+ */
+@ExtendWith({KafkaExtension.class, PostgresExtension.class})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsumerCrashIT {
+  static final int ROUNDS = 3000;
+  Map<String, Long> reference;
+
+  @BeforeAll
+  void cleanRun(TestKafka kafka, TestDatabase db) throws Exception {
+    List<ProvEvent> events = Workload.events("clean01", ROUNDS);
+    String topic = kafka.createTopic("auditd-clean", 2);
+    try (ConsumerHarness.Running c =
+        ConsumerHarness.start(
+            ConsumerHarness.settings(Source.AUDITD, kafka, db, topic, db.jdbcUrl(), 2000),
+            new GraphStore(db.dataSource(), Duration.ofSeconds(1)))) {
+      ConsumerHarness.send(kafka, topic, events);
+      await(
+          "clean run",
+          Duration.ofSeconds(180),
+          () ->
+              count(db, "SELECT count(*) FROM event_archive WHERE host = 'clean01'")
+                  == events.size());
+    }
+    reference = ConsumerHarness.countsForHost(db, "clean01");
+  }
+
+  @Test
+  void sigkillMidStreamThenRestartStoresExactlyTheSame(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    List<ProvEvent> events = Workload.events("crash01", ROUNDS);
+    String topic = kafka.createTopic("auditd-crash", 2);
+    ConsumerHarness.send(kafka, topic, events);
+    Path log = Files.createTempFile("consumer-crash", ".log");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                privateClassPath(),
+                ConsumerCommand.class.getName(),
+                "--source",
+                "auditd",
+                "--set",
+                "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "--set",
+                "kafka.topic=" + topic,
+                "--set",
+                "kafka.group.id=crash-" + topic,
+                "--set",
+                "db.url=" + db.jdbcUrl(),
+                "--set",
+                "db.user=" + db.user(),
+                "--set",
+                "batch.size=300",
+                "--set",
+                "metrics.interval.ms=1000"));
+    if (db.password() != null) {
+      cmd.addAll(List.of("--set", "db.password=" + db.password()));
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Process first = pb.start();
+    try {
+      await(
+          "part of the stream stored",
+          Duration.ofSeconds(120),
+          () ->
+              count(db, "SELECT count(*) FROM event_archive WHERE host = 'crash01'")
+                  > events.size() / 3);
+      first.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no final commit
+      first.waitFor();
+      long atKill = count(db, "SELECT count(*) FROM event_archive WHERE host = 'crash01'");
+      assertTrue(atKill < events.size(), "killed too late to prove anything: " + atKill);
+    } finally {
+      first.destroyForcibly();
+    }
+    Process second = pb.start();
+    try {
+      await(
+          "the rest stored after the restart",
+          Duration.ofSeconds(180),
+          () ->
+              count(db, "SELECT count(*) FROM event_archive WHERE host = 'crash01'")
+                  == events.size());
+      Thread.sleep(1500); // let a late duplicate batch, if any, land before counting
+    } finally {
+      second.destroy();
+      second.waitFor();
+    }
+    assertEquals(reference, ConsumerHarness.countsForHost(db, "crash01"), Files.readString(log));
+  }
+
+  /**
+   * The test class path with every jar copied to a private folder: the child JVM loads classes
+   * lazily, and a jar in the shared ~/.m2 re-installed by a parallel build mid-test would otherwise
+   * kill it with NoClassDefFoundError.
+   */
+  static String privateClassPath() throws java.io.IOException {
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Path dir = Files.createTempDirectory("consumer-crash-cp");
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    for (String entry : cp.split(java.io.File.pathSeparator)) {
+      Path p = Path.of(entry);
+      if (entry.endsWith(".jar") && Files.isRegularFile(p)) {
+        Path copy = dir.resolve((i++) + "-" + p.getFileName());
+        Files.copy(p, copy);
+        out.add(copy.toString());
+      } else {
+        out.add(entry);
+      }
+    }
+    return String.join(java.io.File.pathSeparator, out);
+  }
+
+  @Test
+  void connectionsCutMidStreamStoreExactlyTheSame(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    List<ProvEvent> events = Workload.events("term01", ROUNDS);
+    String topic = kafka.createTopic("auditd-term", 2);
+    String url =
+        db.jdbcUrl()
+            + (db.jdbcUrl().contains("?") ? "&" : "?")
+            + "ApplicationName=ursprung-it-victim";
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger cut = new AtomicInteger();
+    Thread killer =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                try (Connection c = db.dataSource().getConnection();
+                    Statement s = c.createStatement()) {
+                  var rs =
+                      s.executeQuery(
+                          "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'ursprung-it-victim'");
+                  rs.next();
+                  cut.addAndGet(rs.getInt(1));
+                  Thread.sleep(400);
+                } catch (Exception e) {
+                  return;
+                }
+              }
+            },
+            "pg-terminator");
+    try (io.ursprung.db.Database victim =
+            io.ursprung.db.Database.open(url, db.user(), db.password(), "victim", 3);
+        ConsumerHarness.Running c =
+            ConsumerHarness.start(
+                ConsumerHarness.settings(Source.AUDITD, kafka, db, topic, url, 500),
+                new GraphStore(victim.dataSource(), Duration.ofSeconds(1)))) {
+      ConsumerHarness.send(kafka, topic, events);
+      killer.start();
+      await(
+          "stream stored despite cut connections",
+          Duration.ofSeconds(240),
+          () ->
+              count(db, "SELECT count(*) FROM event_archive WHERE host = 'term01'")
+                  == events.size());
+      done.set(true);
+      killer.join();
+      assertTrue(cut.get() > 0, "no connection was cut");
+      assertTrue(c.metrics().retries() > 0, "the consumer never had to retry");
+    } finally {
+      done.set(true);
+    }
+    assertEquals(reference, ConsumerHarness.countsForHost(db, "term01"));
+  }
+}
