@@ -77,7 +77,7 @@ public final class AuditdMapper implements SourceHandler {
   }
 
   /** Adds the rows of one event to {@code b}. */
-  static void map(
+  public static void map(
       ProvEvent e, String json, String topic, Integer partition, Long offset, GraphBatch b) {
     String host = e.host();
     Instant t = e.time();

@@ -96,9 +96,10 @@ public final class ConsumerCommand implements Callable<Integer> {
             () -> {
               ConsumerLoop l = loop;
               if (l != null) {
-                l.stop();
+                l.stop(); // finishes the batch in hand and closes the clients cleanly
+              } else {
+                main.interrupt(); // still waiting for PostgreSQL at start-up
               }
-              main.interrupt();
               try {
                 finished.await();
               } catch (InterruptedException e) {

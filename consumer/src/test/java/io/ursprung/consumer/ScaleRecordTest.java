@@ -1,0 +1,89 @@
+package io.ursprung.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ursprung.db.graph.GraphBatch;
+import io.ursprung.db.graph.Rows;
+import io.ursprung.events.MalformedEventException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScaleRecordTest {
+  static byte[] json(String event, String inode, String time) {
+    return ("{\"event\":\""
+            + event
+            + "\",\"path\":\"/gpfs/a\",\"clusterName\":\"c1\",\"nodeName\":\"n1\","
+            + "\"fsName\":\"fs0\",\"inode\":\""
+            + inode
+            + "\",\"cookie\":\"5\",\"eventTime\":\""
+            + time
+            + "\",\"processId\":\"42\",\"fileSize\":\"10\"}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void eventNamesAreASetInAnyOrder() throws Exception {
+    ScaleRecord a = ScaleRecord.parse(json("IN_CREATE IN_ISDIR", "1", "2020-05-29_23:28:02-0700"));
+    ScaleRecord b = ScaleRecord.parse(json("IN_ISDIR  IN_CREATE", "1", "2020-05-29_23:28:02-0700"));
+    assertEquals(a.events(), b.events());
+    assertTrue(a.is("IN_ISDIR"));
+  }
+
+  @Test
+  void inodesAre64BitAndTimesLenient() throws Exception {
+    ScaleRecord r =
+        ScaleRecord.parse(
+            json("IN_CLOSE_WRITE", "18446744073709551615", "2020-05-29_23:28:02.5-0700"));
+    assertEquals(-1L, r.inode()); // the same 64 bits, stored in a signed bigint
+    assertEquals(Instant.parse("2020-05-30T06:28:02.500Z"), r.time());
+    assertEquals(Instant.parse("2020-05-30T06:28:02Z"), ScaleRecord.time("2020-05-30T06:28:02Z"));
+    assertEquals(Instant.parse("2020-05-30T06:28:02Z"), ScaleRecord.time("2020-05-30 06:28:02"));
+    assertEquals(42, r.pid());
+  }
+
+  @Test
+  void sameBytesSameIdAndBadInputIsMalformed() throws Exception {
+    byte[] m = json("IN_OPEN", "7", "2020-05-29_23:28:02+0000");
+    assertEquals(ScaleRecord.parse(m).id(), ScaleRecord.parse(m.clone()).id());
+    assertThrows(
+        MalformedEventException.class,
+        () -> ScaleRecord.parse(json("IN_OPEN", "x", "2020-05-29_23:28:02")));
+    assertThrows(
+        MalformedEventException.class, () -> ScaleRecord.parse(json("IN_OPEN", "7", "yesterday")));
+    assertThrows(
+        MalformedEventException.class,
+        () -> ScaleRecord.parse("[]".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void closeWriteIsAVersionAndMovesWaitForPairing() throws Exception {
+    GraphBatch b = new GraphBatch();
+    Map<String, Rows.Move> halves = new LinkedHashMap<>();
+    ScaleMapper.map(
+        ScaleRecord.parse(json("IN_CLOSE_WRITE", "7", "2020-05-29_23:28:02+0000")),
+        "{}",
+        "gpfs",
+        0,
+        1L,
+        b,
+        halves);
+    ScaleMapper.map(
+        ScaleRecord.parse(json("IN_MOVED_TO", "7", "2020-05-29_23:28:03+0000")),
+        "{}",
+        "gpfs",
+        0,
+        2L,
+        b,
+        halves);
+    assertEquals(1, b.versionRows().size());
+    assertEquals("write", b.versionRows().get(0).cause());
+    assertEquals(Long.valueOf(10), b.versionRows().get(0).size());
+    assertEquals(1, halves.size());
+    assertEquals("to", halves.values().iterator().next().half());
+  }
+}
