@@ -354,6 +354,11 @@ public final class ControlServer implements AutoCloseable {
     } catch (IOException ignored) {
       // closing anyway
     }
+    // Give handlers a moment to send their final "end" line (captures were stopped before).
+    long deadline = System.currentTimeMillis() + 2000;
+    while (!open.isEmpty() && System.currentTimeMillis() < deadline) {
+      sleepQuietly(20);
+    }
     for (Socket s : open) {
       try {
         s.close();
