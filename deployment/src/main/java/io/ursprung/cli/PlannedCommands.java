@@ -8,18 +8,6 @@ final class PlannedCommands {
   private PlannedCommands() {}
 
   @Command(
-      name = "up",
-      mixinStandardHelpOptions = true,
-      versionProvider = VersionProvider.class,
-      description = "The whole master in one process: Kafka, PostgreSQL, consumers, API and GUI.")
-  static final class Up extends NotYetAvailable {
-    @Override
-    String plan() {
-      return "The all-in-one master is being built.";
-    }
-  }
-
-  @Command(
       name = "demo",
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,

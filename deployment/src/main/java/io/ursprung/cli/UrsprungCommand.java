@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
       io.ursprung.provd.ProvdCommand.class,
       io.ursprung.consumer.ConsumerCommand.class,
       io.ursprung.backend.BackendCommand.class,
-      PlannedCommands.Up.class,
+      UpCommand.class,
       PlannedCommands.Demo.class,
       PlannedCommands.Run.class,
       PlannedCommands.Job.class

@@ -217,7 +217,9 @@ public final class Backend implements AutoCloseable {
 
   private static void authorize(Context ctx, Services services) {
     Set<RouteRole> roles = ctx.routeRoles();
-    if (roles.contains(Access.PUBLIC)) {
+    // The GUI's own files hold no provenance, and the browser must load them before anyone can
+    // sign in; every data path is under the API prefix.
+    if (roles.contains(Access.PUBLIC) || !ctx.path().startsWith(API)) {
       return;
     }
     String header = ctx.header("Authorization");
