@@ -1,7 +1,15 @@
 import cytoscape, { type Core, type ElementDefinition } from "cytoscape";
 import dagre from "cytoscape-dagre";
 import type { GraphEdge, GraphNode } from "../types";
+import { layered } from "./layered";
 import { edgeKey, flow, shortLabel } from "./model";
+
+/**
+ * Dagre draws better (fewer crossings, straighter edges) but its cost grows steeply: fine for the
+ * few dozen nodes of a typical expansion, seconds at 500 on a busy machine. Above this the fast
+ * layered layout takes over.
+ */
+export const DAGRE_MAX_NODES = 150;
 
 cytoscape.use(dagre);
 
@@ -26,8 +34,8 @@ const STYLE: cytoscape.StylesheetJson = [
       "text-valign": "center",
       "text-halign": "center",
       "text-wrap": "ellipsis",
-      "text-max-width": "146px",
-      width: 156,
+      "text-max-width": "136px",
+      width: 144,
       height: 30,
       "border-width": 1.5,
       // Labels smaller than this on screen are skipped: at 500 nodes zoomed out they are
@@ -72,8 +80,17 @@ export interface RenderStats {
   layoutMs: number;
 }
 
+/**
+ * The smallest zoom a layout may leave a small graph at: below it labels are too small to read
+ * (or skipped), and a readable part of the graph beats an unreadable whole. "Fit to screen" still
+ * shows everything on request.
+ */
+export const READABLE_ZOOM = 0.8;
+
 export class Canvas {
   readonly cy: Core;
+  /** The node a layout keeps in view when the graph is too wide to show readably. */
+  focus: string | null = null;
 
   constructor(container: HTMLElement, cb: CanvasCallbacks) {
     this.cy = cytoscape({
@@ -81,7 +98,6 @@ export class Canvas {
       style: STYLE,
       minZoom: 0.05,
       maxZoom: 3,
-      wheelSensitivity: 0.3,
       // Cheaper pans and zooms on big graphs: a bitmap while moving, edges back when still.
       textureOnViewport: true,
       hideEdgesOnViewport: true,
@@ -138,19 +154,33 @@ export class Canvas {
   }
 
   layout(): void {
+    const nodes = this.cy.nodes();
+    if (nodes.length > DAGRE_MAX_NODES) {
+      // Large screens: the fast layered layout, applied as fixed positions in one pass.
+      const ids = nodes.map((n) => n.id());
+      const edges = this.cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id() }));
+      const pos = layered(ids, edges);
+      this.cy.layout({ name: "preset", positions: (n: cytoscape.NodeSingular) => pos.get(n.id())!, fit: true, padding: 24, animate: false } as cytoscape.LayoutOptions).run();
+      return;
+    }
     this.cy
       .layout({
         name: "dagre",
         // Data flows left to right: inputs on the left, outputs on the right.
         rankDir: "LR",
-        nodeSep: 8,
-        rankSep: 60,
+        nodeSep: 10,
+        rankSep: 45,
         edgeSep: 4,
         fit: true,
         padding: 24,
         animate: false,
       } as cytoscape.LayoutOptions)
       .run();
+    if (this.cy.zoom() < READABLE_ZOOM) {
+      const f = this.focus ? this.cy.getElementById(this.focus) : null;
+      this.cy.zoom(READABLE_ZOOM);
+      this.cy.center(f && f.nonempty() ? f : undefined);
+    }
   }
 
   select(id: string | null, center = false): void {

@@ -21,6 +21,8 @@ export interface Row {
 
 export interface Section {
   title: string;
+  /** What the first column holds. */
+  column: string;
   rows: Row[];
   /** Said instead of an empty table. */
   empty: string;
@@ -51,8 +53,9 @@ function keyedCells(texts: string[], keys: string[]): { cells: Cell[]; differs: 
 function durationsDiffer(ms: (number | null | undefined)[]): boolean[] {
   const known = ms.filter((v): v is number => v !== null && v !== undefined);
   if (known.length < 2) return ms.map(() => false);
+  // Two runs: compared with the first. More: with the median, so the odd one out stands out.
   const sorted = [...known].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
+  const median = known.length === 2 ? known[0] : sorted[Math.floor(sorted.length / 2)];
   return ms.map((v) => {
     if (v === null || v === undefined) return known.length > 0;
     const lo = Math.min(v, median);
@@ -78,6 +81,7 @@ function fileKey(v: FileValue | null): string {
 function fileSection(title: string, rows: RunComparison["inputs"], empty: string): Section {
   return {
     title,
+    column: "Path",
     empty,
     rows: rows.map((r) => {
       const texts = r.values.map(fileText);
@@ -145,17 +149,18 @@ export function compareRuns(c: RunComparison): Section[] {
   });
 
   return [
-    { title: "Runs", rows: summary, empty: "" },
+    { title: "Runs", column: "", rows: summary, empty: "" },
     fileSection("Inputs", c.inputs ?? [], "No run read a file from outside itself."),
-    { title: "Parameters (command lines of each step)", rows: params, empty: "No steps were matched across these runs." },
+    { title: "Parameters (command lines of each step)", column: "Step", rows: params, empty: "No steps were matched across these runs." },
     fileSection("Outputs", c.outputs ?? [], "No run wrote a file."),
     {
       title: "Metrics",
+      column: "Metric",
       rows: metrics,
       empty: "No metrics were captured by rules for these runs (a rule with LOGLOAD or DBLOAD captures them).",
     },
-    { title: "Durations", rows: durations, empty: "No steps to time." },
-    { title: "Exit codes", rows: exits, empty: "No steps with exit codes." },
+    { title: "Durations", column: "Step", rows: durations, empty: "No steps to time." },
+    { title: "Exit codes", column: "Step", rows: exits, empty: "No steps with exit codes." },
   ];
 }
 

@@ -38,8 +38,9 @@ export const renderDashboard: View = (root, ctx) => {
   let samples: Sample[] | null = null;
   let metricsProblem = "";
 
-  const figure = (label: string, value: string | null, why: string) =>
-    [h("dt", {}, label), h("dd", { className: value === null ? "na" : "" }, value ?? `not available: ${why}`)];
+  // A div per figure inside the dl keeps each label with its value in the grid.
+  const figure = (label: string, value: string | null, why: string, pending = false) =>
+    h("div", { className: "figure" }, h("dt", {}, label), h("dd", { className: value === null || pending ? "na" : "" }, value ?? `not available: ${why}`));
 
   function drawFigures(eventsPerSecond: number | null): void {
     const why = metricsProblem || "the server does not report it yet";
@@ -51,15 +52,16 @@ export const renderDashboard: View = (root, ctx) => {
     const num = (names: string[]) => (samples ? firstTotal(samples, names) : null);
     const events = num(EVENTS);
     figures.replaceChildren(
-      ...figure("Hosts", hostsText, "no host has reported provenance you can see"),
-      ...figure(
+      figure("Hosts", hostsText, "no host has reported provenance you can see"),
+      figure(
         "Events ingested per second",
-        eventsPerSecond !== null ? eventsPerSecond.toFixed(1) : events !== null ? "measuring… (needs two readings)" : null,
+        eventsPerSecond !== null ? eventsPerSecond.toFixed(1) : events !== null ? "measuring… (needs two readings, 10 s apart)" : null,
         why,
+        eventsPerSecond === null,
       ),
-      ...figure("Consumer lag (events)", num(LAG)?.toString() ?? null, why),
-      ...figure("Dead-lettered events", num(DLQ)?.toString() ?? null, why),
-      ...figure("Lost events (kernel audit)", num(LOST)?.toString() ?? null, why),
+      figure("Consumer lag (events)", num(LAG)?.toString() ?? null, why),
+      figure("Dead-lettered events", num(DLQ)?.toString() ?? null, why),
+      figure("Lost events (kernel audit)", num(LOST)?.toString() ?? null, why),
     );
   }
 

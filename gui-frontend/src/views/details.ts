@@ -154,7 +154,7 @@ function fileMore(n: FileNode, d: FileDetails, ctx: AppContext, act: DetailActio
         "table",
         { className: "grid small" },
         h("caption", { className: "sr-only" }, "Versions of this file; tick two to compare"),
-        h("thead", {}, h("tr", {}, ["", "Version", "Made", "How", "Size", "Written by"].map((t) => h("th", { scope: "col" }, t)))),
+        h("thead", {}, h("tr", {}, ["Pick", "Version", "Written by"].map((t) => h("th", { scope: "col" }, t)))),
         h(
           "tbody",
           {},
@@ -165,14 +165,18 @@ function fileMore(n: FileNode, d: FileDetails, ctx: AppContext, act: DetailActio
               else picked.delete(i);
               diffBtn.disabled = picked.size !== 2;
             });
+            // Three columns fit the panel; time, cause and size go under the version number.
             return h(
               "tr",
               { className: v.id === n.id ? "current" : "" },
               h("td", {}, box),
-              h("td", {}, v.version === 0 ? "before capture" : String(v.version), v.id === n.id ? h("span", { className: "muted" }, " (this)") : null),
-              h("td", {}, formatTime(v.time)),
-              h("td", {}, v.cause ?? ""),
-              h("td", {}, formatSize(v.size)),
+              h(
+                "td",
+                {},
+                h("strong", {}, v.version === 0 ? "before capture" : `v${v.version}`),
+                v.id === n.id ? " (this)" : null,
+                h("div", { className: "muted small" }, `${formatTime(v.time)}, ${v.cause ?? "?"}, ${formatSize(v.size)}`),
+              ),
               h("td", {}, v.writer ? link(v.writer.cmdline, v.writer.id, act) : "unknown"),
             );
           }),
@@ -226,7 +230,7 @@ function fileMore(n: FileNode, d: FileDetails, ctx: AppContext, act: DetailActio
       : notice("No names recorded.", "empty"),
     h("h4", {}, `Versions (${versions.length})`),
     table,
-    h("div", { className: "row" }, diffBtn),
+    versions.length > 1 ? h("div", { className: "row" }, diffBtn) : null,
     diffBox,
     h("h4", {}, `Writers (${writers.size})`),
     writers.size ? h("ul", { className: "compact" }, [...writers].map(([id, cmd]) => h("li", {}, link(cmd, id, act)))) : notice("No writer is known (made before capture, or by someone you may not see).", "empty"),

@@ -177,6 +177,7 @@ export const renderExplorer: View = (root, ctx) => {
     const pinned = [startId, selectedId].filter((x): x is string => !!x);
     const vis = visibleElements(model, filters, pinned);
     const nodes = [...vis.nodes].map((id) => model.nodes.get(id)!);
+    canvas.focus = selectedId ?? startId;
     const r = canvas.render(nodes, vis.edges, classes, true);
     if (selectedId) canvas.select(selectedId);
     const noiseCount = [...model.nodes.values()].filter(isNoise).length;

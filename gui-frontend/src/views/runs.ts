@@ -126,7 +126,7 @@ function sectionTable(s: Section, c: RunComparison, navigate: (h: string) => voi
   const head = h(
     "tr",
     {},
-    h("th", { scope: "col" }, s.title),
+    h("th", { scope: "col" }, s.column),
     c.runs.map((r, i) => {
       const link = h("button", { type: "button", className: "link" }, `Run ${i + 1}`);
       link.title = r.cmdline;

@@ -1,0 +1,216 @@
+// The user scenario of issue 6, shared by the canned-data UI test and the real end-to-end test:
+// log in; search out/rows.sorted.gz; expand (by clicking nodes on the canvas) until out/rows.csv
+// appears; open a process's details; reproduce a file; download PROV-JSON; compare two runs.
+// Screenshots of every view go to `shots`.
+//
+// Run directly against a running backend (the Java GuiEndToEndIT does this):
+//   node e2e/scenario.mjs --base http://127.0.0.1:3000 --admin-token TOKEN --uids 1001 [--shots DIR]
+// With an admin token it creates a viewer for those uids through the API, then signs in with the
+// login form as that viewer, as a person would.
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { launch, skipReason } from "./browser.mjs";
+
+const TIMEOUT = 20_000;
+
+async function shot(page, shots, name, log) {
+  const file = join(shots, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  log(`screenshot ${file}`);
+}
+
+/** How many graph renders the explorer has finished (bumped after each layout has painted). */
+async function renders(page) {
+  return Number((await page.getAttribute("#cy", "data-rendered").catch(() => null)) ?? 0);
+}
+
+async function waitRender(page, after) {
+  await page.waitForFunction((n) => Number(document.querySelector("#cy")?.dataset.rendered ?? 0) > n, after, { timeout: TIMEOUT });
+}
+
+/** Paths of the file nodes on screen (from the keyboard node list, which mirrors the canvas). */
+async function pathsOnScreen(page) {
+  return page.$$eval("#node-list button.node-item.file", (bs) => bs.map((b) => b.textContent.replace(/^File /, "")));
+}
+
+export async function runScenario(page, { base, name, password, shots, log = console.log, minRuns = 2 }) {
+  mkdirSync(shots, { recursive: true });
+  const timings = {};
+
+  // 1. Log in.
+  await page.goto(base + "/", { waitUntil: "domcontentloaded" });
+  await page.waitForSelector("#login-name", { timeout: TIMEOUT });
+  await shot(page, shots, "01-login", log);
+  await page.fill("#login-name", name);
+  await page.fill("#login-password", "wrong-password-for-sure");
+  await page.click("form.login button[type=submit]");
+  await page.waitForSelector("form.login .notice.error", { timeout: TIMEOUT });
+  assert.match(await page.textContent("form.login .notice.error"), /wrong password|not valid|Too many/i);
+  await page.fill("#login-password", password);
+  await page.click("form.login button[type=submit]");
+  await page.waitForSelector("header .user-name", { timeout: TIMEOUT });
+  assert.equal(await page.textContent("header .user-name"), name);
+  log(`signed in as ${name}`);
+
+  // Dashboard.
+  await page.waitForSelector("section[aria-labelledby=recent] table, section[aria-labelledby=recent] .notice", { timeout: TIMEOUT });
+  await page.waitForFunction(() => !document.querySelector("section[aria-labelledby=srv] p")?.textContent.includes("Checking"), null, { timeout: TIMEOUT });
+  await shot(page, shots, "02-dashboard", log);
+  const dash = await page.textContent("main");
+  assert.match(dash, /Events ingested per second/);
+  assert.match(dash, /Lost events/);
+
+  // 2. Search out/rows.sorted.gz.
+  await page.click("nav a[href='#/graph']");
+  await page.waitForSelector("#search-text", { timeout: TIMEOUT });
+  await page.selectOption("#search-kind", "file");
+  await page.fill("#search-text", "out/rows.sorted.gz");
+  let before = await renders(page);
+  const t0 = Date.now();
+  await page.press("#search-text", "Enter");
+  await page.waitForSelector("button.result", { timeout: TIMEOUT });
+  // One result opens by itself; with several (several hosts) the user picks the first.
+  const results = await page.$$("button.result");
+  if (results.length > 1) {
+    await results[0].click();
+  }
+  await waitRender(page, before);
+  timings.firstGraphMs = Date.now() - t0;
+  let paths = await pathsOnScreen(page);
+  assert.ok(paths.some((p) => p.endsWith("/out/rows.sorted.gz")), `start graph lacks rows.sorted.gz: ${paths}`);
+  await shot(page, shots, "03-explorer-start", log);
+
+  // 3. Expand by clicking nodes until out/rows.csv appears. Shells fork everything; a person
+  // looking for inputs clicks the pipeline's programs first, so shells go last.
+  const clicked = [];
+  for (let i = 0; i < 12 && !paths.some((p) => p.endsWith("/out/rows.csv")); i++) {
+    const target = await page.evaluate(() => {
+      const cy = window.__ursprung?.cy;
+      const shell = (l) => (/^(bash|sh|su|sudo|sshd)\b/.test(l) ? 1 : 0);
+      const closed = cy.nodes(".closed.process").toArray().sort((a, b) => shell(a.data("label")) - shell(b.data("label")));
+      const n = closed[0];
+      if (!n) return null;
+      cy.center(n);
+      const p = n.renderedPosition();
+      const box = cy.container().getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y, label: n.data("label") };
+    });
+    assert.ok(target, `nothing left to expand and no out/rows.csv; on screen: ${paths}`);
+    before = await renders(page);
+    await page.mouse.click(target.x, target.y);
+    await waitRender(page, before);
+    clicked.push(target.label);
+    paths = await pathsOnScreen(page);
+  }
+  assert.ok(paths.some((p) => p.endsWith("/out/rows.csv")), `out/rows.csv never appeared after expanding ${clicked}`);
+  log(`out/rows.csv appeared after expanding: ${clicked.join(", ")}`);
+  await shot(page, shots, "04-explorer-expanded", log);
+
+  // 4. A process's details, reached by keyboard through the node list.
+  const sortBtn = await page.$("#node-list button.node-item.process:has-text('sort -t, -k1')");
+  assert.ok(sortBtn, "the sort process is not on screen");
+  await sortBtn.focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#details h4:has-text('Arguments')", { timeout: TIMEOUT });
+  const details = await page.textContent("#details");
+  assert.match(details, /Working directory\s*\/home\/bob\/etl/);
+  assert.match(details, /-t,/);
+  assert.match(details, /Exit code/);
+  await shot(page, shots, "05-explorer-process-details", log);
+
+  // File details, versions and "reproduce this file".
+  const rowsBtn = await page.$("#node-list button.node-item.file:has-text('/out/rows.csv')");
+  await rowsBtn.click();
+  await page.waitForSelector("#details h4:has-text('Versions')", { timeout: TIMEOUT });
+  await page.click("#reproduce");
+  await page.waitForSelector("#reproduce-script", { timeout: TIMEOUT });
+  const script = await page.textContent("#reproduce-script");
+  assert.match(script, /cd \/home\/bob\/etl/);
+  assert.match(script, /extract/);
+  await shot(page, shots, "06-explorer-reproduce", log);
+
+  // 5. PROV-JSON of what is on screen.
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: TIMEOUT }), page.click("#prov-download")]);
+  const file = join(shots, "provenance.json");
+  await download.saveAs(file);
+  const doc = JSON.parse(readFileSync(file, "utf8"));
+  const entities = Object.values(doc.entity ?? {});
+  const activities = Object.values(doc.activity ?? {});
+  assert.ok(entities.some((e) => String(e["ursprung:path"]).endsWith("/out/rows.csv")), "PROV-JSON lacks out/rows.csv");
+  assert.ok(activities.length > 0 && doc.wasGeneratedBy, "PROV-JSON lacks activities or relations");
+  log(`PROV-JSON: ${entities.length} entities, ${activities.length} activities`);
+
+  // 6. Compare two runs.
+  await page.click("nav a[href='#/runs']");
+  await page.waitForSelector("#runs-table", { timeout: TIMEOUT });
+  const boxes = await page.$$("#runs-table input[type=checkbox]");
+  assert.ok(boxes.length >= minRuns, `expected at least ${minRuns} runs, found ${boxes.length}`);
+  await boxes[0].check();
+  await boxes[1].check();
+  await page.click("button:has-text('Compare selected')");
+  await page.waitForSelector(".comparison h4:has-text('Inputs')", { timeout: TIMEOUT });
+  const cmp = await page.textContent(".comparison");
+  for (const s of ["Inputs", "Parameters", "Outputs", "Metrics", "Durations", "Exit codes"]) assert.ok(cmp.includes(s), `comparison lacks ${s}`);
+  await page.$eval("#cmp-title", (el) => el.scrollIntoView());
+  await shot(page, shots, "07-runs-compare", log);
+
+  // Jobs: filled or saying why not, never blank.
+  await page.click("nav a[href='#/jobs']");
+  await page.waitForFunction(() => !document.querySelector("main")?.textContent.includes("Loading jobs"), null, { timeout: TIMEOUT });
+  assert.ok((await page.textContent("main")).length > 40);
+  await shot(page, shots, "08-jobs", log);
+
+  // Sign out returns to the login form.
+  await page.click("header button:has-text('Sign out')");
+  await page.waitForSelector("#login-name", { timeout: TIMEOUT });
+  return timings;
+}
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+async function main() {
+  const reason = skipReason();
+  if (reason) {
+    console.log(`SKIPPED: ${reason}`);
+    process.exit(0);
+  }
+  const base = arg("base");
+  const token = arg("admin-token");
+  const shots = resolve(arg("shots", "target/screenshots/real"));
+  assert.ok(base && token, "usage: scenario.mjs --base URL --admin-token TOKEN [--uids 1001] [--shots DIR]");
+  const name = arg("user", "e2e-viewer");
+  const password = `e2e-${Math.random().toString(36).slice(2)}-password`;
+  const uids = (arg("uids", "1001") ?? "").split(",").filter(Boolean).map(Number);
+  const put = await fetch(`${base}/api/v1/users/${name}`, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ password, role: "viewer", uids }),
+  });
+  assert.ok(put.ok, `creating ${name} failed: ${put.status} ${await put.text()}`);
+  const { context, close } = await launch();
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(String(e)));
+  try {
+    const t = await runScenario(page, { base, name, password, shots, minRuns: Number(arg("min-runs", "2")) });
+    assert.deepEqual(problems, [], "the page threw");
+    console.log(`E2E PASSED against ${base}; first graph after search in ${t.firstGraphMs} ms`);
+  } catch (e) {
+    await page.screenshot({ path: join(shots, "failure.png") }).catch(() => undefined);
+    throw e;
+  } finally {
+    await close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((e) => {
+    console.error(`E2E FAILED: ${e.stack ?? e}`);
+    process.exit(1);
+  });
+}
