@@ -180,6 +180,14 @@ public final class GraphStore {
       this.c = c;
     }
 
+    /**
+     * The transaction's connection, for rows written with the batch that the graph does not know
+     * (the rule engine's work items); do not commit or close it.
+     */
+    public Connection connection() {
+      return c;
+    }
+
     /** Writes the batch's rows. */
     public void write(GraphBatch b) throws SQLException {
       ensureStages(c);
