@@ -1,5 +1,6 @@
 package io.ursprung.consumer;
 
+import io.ursprung.consumer.rules.RuleHook;
 import io.ursprung.db.graph.GraphBatch;
 import io.ursprung.db.graph.GraphStore;
 import io.ursprung.db.graph.ProcessRow;
@@ -37,10 +38,17 @@ public final class AuditdMapper implements SourceHandler {
   private final EventCodec codec;
   private final GraphStore store;
   private GraphBatch batch = new GraphBatch();
+  private final RuleHook rules;
 
   public AuditdMapper(EventCodec codec, GraphStore store) {
+    this(codec, store, RuleHook.NONE);
+  }
+
+  /** With rules: every event is offered to {@code rules}, whose work joins the batch. */
+  public AuditdMapper(EventCodec codec, GraphStore store, RuleHook rules) {
     this.codec = codec;
     this.store = store;
+    this.rules = rules;
   }
 
   @Override
@@ -54,16 +62,30 @@ public final class AuditdMapper implements SourceHandler {
           "contains a NUL character (\\u0000), which cannot be stored");
     }
     map(e, json, topic, partition, offset, batch);
+    rules.event(e);
   }
 
   @Override
   public void write() throws SQLException {
-    store.write(batch);
+    if (!rules.hasWork()) {
+      store.write(batch);
+      return;
+    }
+    // The work of matching rules commits with the events that caused it (docs/rules.md).
+    store.inTransaction(
+        batch.lockHosts(),
+        tx -> {
+          tx.write(batch);
+          rules.write(tx.connection());
+          return null;
+        });
+    rules.committed();
   }
 
   @Override
   public void reset() {
     batch = new GraphBatch();
+    rules.reset();
   }
 
   @Override

@@ -2,9 +2,13 @@ package io.ursprung.consumer;
 
 import io.ursprung.config.Config;
 import io.ursprung.config.ConfigException;
+import io.ursprung.consumer.rules.RuleEngine;
+import io.ursprung.consumer.rules.RuleHook;
+import io.ursprung.consumer.rules.RuleSettings;
 import io.ursprung.db.Database;
 import io.ursprung.db.graph.GraphStore;
 import io.ursprung.events.EventCodec;
+import io.ursprung.rules.RuleFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,9 +86,11 @@ public final class ConsumerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ConsumerSettings settings;
+    RuleSettings ruleSettings;
     try {
       Config c = ConsumerSettings.DEFINITION.load(config, System.getenv(), overrides);
       settings = ConsumerSettings.from(source, c);
+      ruleSettings = RuleSettings.from(c);
       LOG.info("configuration:\n{}", c.describe());
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("ursprung consumer: " + e.getMessage());
@@ -108,12 +114,25 @@ public final class ConsumerCommand implements Callable<Integer> {
             },
             "consumer-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    RuleEngine rules = null;
     try (Database db = Startup.openDatabase(settings)) {
       GraphStore store = new GraphStore(db.dataSource(), settings.skew());
+      if (ruleSettings.rulesFile() != null) {
+        try {
+          rules =
+              RuleEngine.start(
+                  ruleSettings, settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+        } catch (RuleFileException e) {
+          spec.commandLine().getErr().println("ursprung consumer: " + e.getMessage());
+          return EXIT_CONFIG;
+        }
+        rules.installSignalHandler();
+      }
+      RuleHook ruleHook = rules == null ? RuleHook.NONE : rules.hook();
       SourceHandler handler =
           switch (settings.source()) {
-            case AUDITD -> new AuditdMapper(new EventCodec(), store);
-            case SCALE -> new ScaleMapper(store, settings.renameTimeout());
+            case AUDITD -> new AuditdMapper(new EventCodec(), store, ruleHook);
+            case SCALE -> new ScaleMapper(store, settings.renameTimeout(), ruleHook);
           };
       loop = new ConsumerLoop(settings, handler, new Metrics());
       loop.run();
@@ -124,6 +143,9 @@ public final class ConsumerCommand implements Callable<Integer> {
     } catch (Startup.StoppedException e) {
       return 0;
     } finally {
+      if (rules != null) {
+        rules.close();
+      }
       finished.countDown();
     }
   }

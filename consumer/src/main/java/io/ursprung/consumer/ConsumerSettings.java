@@ -3,6 +3,7 @@ package io.ursprung.consumer;
 import io.ursprung.config.Config;
 import io.ursprung.config.ConfigDef;
 import io.ursprung.config.Validators;
+import io.ursprung.consumer.rules.RuleSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +133,11 @@ public record ConsumerSettings(
               "kafka.",
               "Any other Kafka client property, such as kafka.security.protocol=SASL_SSL or"
                   + " kafka.sasl.jaas.config; passed to the consumer and the dead-letter producer.");
+
+  static {
+    // The rule engine's keys (rules.file, rules.db.<alias>.*, ...): see RuleSettings.
+    RuleSettings.declare(DEFINITION);
+  }
 
   /** Reads the settings for {@code source} from a parsed configuration. */
   public static ConsumerSettings from(Source source, Config c) {

@@ -1,5 +1,6 @@
 package io.ursprung.consumer;
 
+import io.ursprung.consumer.rules.RuleHook;
 import io.ursprung.db.graph.GraphBatch;
 import io.ursprung.db.graph.GraphStore;
 import io.ursprung.db.graph.Rows;
@@ -34,10 +35,17 @@ public final class ScaleMapper implements SourceHandler {
   private GraphBatch batch = new GraphBatch();
   private final Map<String, Rows.Move> halves = new LinkedHashMap<>();
   private Instant latest;
+  private final RuleHook rules;
 
   public ScaleMapper(GraphStore store, Duration renameTimeout) {
+    this(store, renameTimeout, RuleHook.NONE);
+  }
+
+  /** With rules: every event is offered to {@code rules}, whose work joins the batch. */
+  public ScaleMapper(GraphStore store, Duration renameTimeout, RuleHook rules) {
     this.store = store;
     this.renameTimeout = renameTimeout;
+    this.rules = rules;
   }
 
   @Override
@@ -51,6 +59,7 @@ public final class ScaleMapper implements SourceHandler {
     }
     map(r, json, topic, partition, offset, batch, halves);
     latest = latest == null || r.time().isAfter(latest) ? r.time() : latest;
+    rules.event(r);
   }
 
   /** Adds the rows of one record to {@code b}; a rename half goes to {@code halves} instead. */
@@ -144,8 +153,10 @@ public final class ScaleMapper implements SourceHandler {
         tx -> {
           pairMoves(tx);
           tx.write(batch);
+          rules.write(tx.connection());
           return null;
         });
+    rules.committed();
   }
 
   private void pairMoves(GraphStore.Transaction tx) throws SQLException {
@@ -300,6 +311,7 @@ public final class ScaleMapper implements SourceHandler {
     batch = new GraphBatch();
     halves.clear();
     latest = null;
+    rules.reset();
   }
 
   @Override
