@@ -150,6 +150,30 @@ public final class RuleEngine implements AutoCloseable {
     return new Batch();
   }
 
+  /**
+   * Tests an event that does not come from a consumer batch (tools, tests) against the rules and
+   * stores the work of the matching ones in a transaction of its own.
+   *
+   * @param fields the event's fields as the rule language names them; {@code host} and {@code id}
+   *     are required
+   * @param graphHost the host of the event's rows in the graph (Scale: the cluster)
+   * @param time when the event happened
+   * @return the number of work items stored
+   */
+  public int submit(Map<String, Object> fields, String graphHost, Instant time)
+      throws SQLException {
+    Batch b = new Batch();
+    b.fields(fields, graphHost, time);
+    if (!b.hasWork()) {
+      return 0;
+    }
+    try (Connection c = pool.dataSource().getConnection()) {
+      WorkStore.insert(c, b.items);
+    }
+    b.committed();
+    return b.items.size();
+  }
+
   /** Re-reads the rules file; the old rules stay when it is bad. */
   public RuleReloader.ReloadResult reload() {
     RuleReloader.ReloadResult r = reloader.reload();
@@ -284,6 +308,22 @@ public final class RuleEngine implements AutoCloseable {
       List<Rule> hits = m.matching(EventFields.of(fields));
       if (!hits.isEmpty()) {
         add(hits, r.node(), r.id(), r.cluster(), r.time(), fields);
+      }
+    }
+
+    void fields(Map<String, Object> fields, String graphHost, Instant time) {
+      RuleMatcher m = reloader.matcher();
+      Map<String, Object> copy = new LinkedHashMap<>(fields);
+      copy.replaceAll((k, v) -> v instanceof Integer i ? Long.valueOf(i) : v);
+      List<Rule> hits = m.matching(EventFields.of(copy));
+      if (!hits.isEmpty()) {
+        add(
+            hits,
+            String.valueOf(copy.get("host")),
+            String.valueOf(copy.get("id")),
+            graphHost,
+            time,
+            copy);
       }
     }
 
