@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
       io.ursprung.consumer.ConsumerCommand.class,
       io.ursprung.backend.BackendCommand.class,
       UpCommand.class,
-      PlannedCommands.Demo.class,
-      PlannedCommands.Run.class,
+      DemoCommand.class,
+      RunCommand.class,
       PlannedCommands.Job.class
     })
 public final class UrsprungCommand implements Runnable {
