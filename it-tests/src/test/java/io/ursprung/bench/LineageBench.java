@@ -85,11 +85,11 @@ public final class LineageBench {
       Viewer viewer = new Viewer(1, "viewer", Role.VIEWER, Set.copyOf(uids), Set.of());
 
       // Warm the caches the way a running server is warm.
-      for (int i = 0; i < 30; i++) {
+      for (int i = 0; i < 10; i++) {
         upstreamBig(lineage, all, i % 100);
         upstreamChain(lineage, all, i);
       }
-      report("upstream, big pipelines (admin)", 200, i -> () -> upstreamBig(lineage, all, i % 100));
+      report("upstream, big pipelines (admin)", 60, i -> () -> upstreamBig(lineage, all, i % 100));
       report(
           "upstream, big pipelines (viewer)",
           200,
