@@ -78,7 +78,7 @@ class ProcessRowTest {
   }
 
   @Test
-  void copyTextEscapesEverythingThatCouldBreakARow() {
+  void copyTextEscapesEverythingThatCouldBreakARow() throws Exception {
     CopyText t = new CopyText();
     t.add("a\tb\\c\nd").add(null).add(List.of("x,y", "q\"uote", "{b}")).end();
     assertEquals("a\\tb\\\\c\\nd\t\\N\t{\"x,y\",\"q\\\\\"uote\",\"{b}\"}\n", t.text());
