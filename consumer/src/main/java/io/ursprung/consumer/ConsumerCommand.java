@@ -85,6 +85,11 @@ public final class ConsumerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (source == Source.CAMFLOW) {
+      // MQTT, with its own configuration keys and loop.
+      return io.ursprung.consumer.camflow.CamflowCommand.run(
+          config, overrides, spec.commandLine().getErr());
+    }
     ConsumerSettings settings;
     RuleSettings ruleSettings;
     try {
@@ -133,6 +138,7 @@ public final class ConsumerCommand implements Callable<Integer> {
           switch (settings.source()) {
             case AUDITD -> new AuditdMapper(new EventCodec(), store, ruleHook);
             case SCALE -> new ScaleMapper(store, settings.renameTimeout(), ruleHook);
+            case CAMFLOW -> throw new IllegalStateException("camflow is handled above");
           };
       loop = new ConsumerLoop(settings, handler, new Metrics());
       loop.run();

@@ -5,7 +5,12 @@ public enum Source {
   /** Provenance events of the auditd plugin (docs/events.md). */
   AUDITD("auditd"),
   /** Spectrum Scale clustered watch folder JSON from mmwatch's kafkasink. */
-  SCALE("gpfs");
+  SCALE("gpfs"),
+  /**
+   * CamFlow hosts over MQTT, not Kafka (io.ursprung.consumer.camflow); the "topic" is the MQTT
+   * provenance topic prefix.
+   */
+  CAMFLOW("camflow/provenance/");
 
   private final String defaultTopic;
 
