@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       io.ursprung.consumer.ConsumerCommand.class,
       io.ursprung.backend.BackendCommand.class,
       UpCommand.class,
+      ProvCommand.class,
       DemoCommand.class,
       RunCommand.class,
       PlannedCommands.Job.class
