@@ -1,12 +1,35 @@
 #!/usr/bin/env bash
 # Consumer benchmark: the bulk capture through the auditd plugin's parser into a real (in-process)
-# Kafka broker, then Kafka -> consumer -> PostgreSQL, beside a raw COPY of the same rows.
-# Needs the same PostgreSQL as the integration tests (see README.md). Figures: docs/performance.md.
-# Usage: consumer/bench/run.sh [capture.log.gz] [batch size]
+# Kafka broker, then Kafka -> consumer (its own JVM) -> PostgreSQL, beside a raw COPY of the same
+# rows, several runs. Needs the same PostgreSQL as the integration tests (see it-tests/README.md).
+# Figures: docs/performance.md.
+# Usage: consumer/bench/run.sh [capture.log.gz] [batch size] [runs]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mvn -B -q -pl db,consumer install -DskipTests
-mvn -B -q -pl it-tests test-compile
-args="${*:-$(cd .. && pwd)/shared/testdata/audit/bulk-bob.plugin-stream.log.gz}"
-exec mvn -B -q -pl it-tests exec:java -Dexec.classpathScope=test \
-  -Dexec.mainClass=io.ursprung.it.bench.ConsumerBench -Dexec.args="$args"
+# Formatting is checked by the build, not by a benchmark.
+mvn -B -q -pl db,consumer install -DskipTests -Dspotless.check.skip=true
+mvn -B -q -pl it-tests test-compile -Dspotless.check.skip=true
+capture="${1:-$(cd .. && pwd)/shared/testdata/audit/bulk-bob.plugin-stream.log.gz}"
+# A private copy of every jar: other builds on this machine re-install ~/.m2 jars, and a jar
+# replaced under a running JVM (the consumer loads classes lazily) ends it.
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mvn -B -q -pl it-tests dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$work/cp.txt"
+mkdir "$work/jars"
+cp=it-tests/target/test-classes:it-tests/target/classes
+i=0
+for jar in $(tr ':' ' ' < "$work/cp.txt"); do
+  if [[ -f "$jar" ]]; then
+    cp "$jar" "$work/jars/$i-$(basename "$jar")"
+    cp="$cp:$work/jars/$i-$(basename "$jar")"
+    i=$((i + 1))
+  else
+    cp="$cp:$jar"
+  fi
+done
+cp -r it-tests/target/test-classes "$work/test-classes"
+cp -r it-tests/target/classes "$work/classes"
+cp="$work/test-classes:$work/classes:${cp#it-tests/target/test-classes:it-tests/target/classes:}"
+java -Xmx2g -cp "$cp" io.ursprung.it.bench.ConsumerBench "$capture" "${2:-5000}" "${3:-5}" \
+  2> >(grep -v -E ' (INFO|DEBUG) ' >&2)
