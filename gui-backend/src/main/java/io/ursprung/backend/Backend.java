@@ -17,6 +17,7 @@ import io.ursprung.backend.http.LoginLimiter;
 import io.ursprung.backend.http.Metrics;
 import io.ursprung.backend.http.Route;
 import io.ursprung.backend.http.Routes;
+import io.ursprung.backend.resources.AlertResource;
 import io.ursprung.backend.resources.FileResource;
 import io.ursprung.backend.resources.HealthResource;
 import io.ursprung.backend.resources.LineageResource;
@@ -26,6 +27,7 @@ import io.ursprung.backend.resources.ProcessResource;
 import io.ursprung.backend.resources.ReproduceResource;
 import io.ursprung.backend.resources.RunResource;
 import io.ursprung.backend.resources.SessionResource;
+import io.ursprung.backend.resources.TrackedResource;
 import io.ursprung.backend.resources.UserResource;
 import io.ursprung.db.Database;
 import io.ursprung.db.auth.JdbcAuthService;
@@ -34,6 +36,8 @@ import io.ursprung.db.auth.Viewer;
 import io.ursprung.db.lineage.JdbcLineageService;
 import io.ursprung.db.query.JdbcProvenanceQueries;
 import io.ursprung.db.query.StoreException;
+import io.ursprung.db.rules.AlertQueries;
+import io.ursprung.db.rules.TrackedContent;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -90,7 +94,9 @@ public final class Backend implements AutoCloseable {
                   config.sessionTtl(),
                   Clock.systemUTC()),
               lineage,
-              new JdbcProvenanceQueries(db.dataSource(), lineage));
+              new JdbcProvenanceQueries(db.dataSource(), lineage),
+              new AlertQueries(db.dataSource()),
+              new TrackedContent(db.dataSource()));
       if (!config.adminToken().isEmpty()) {
         services.auth().setAdminToken(config.adminToken());
       }
@@ -212,6 +218,9 @@ public final class Backend implements AutoCloseable {
     new NeighbourhoodResource(services.lineage()).register(routes);
     new ReproduceResource(services.queries()).register(routes);
     new RunResource(services.queries()).register(routes);
+    new io.ursprung.backend.resources.JobResource(services.queries().jobs()).register(routes);
+    new AlertResource(services.alerts()).register(routes);
+    new TrackedResource(services.tracked()).register(routes);
     return new Backend(app, routes, config, database);
   }
 
