@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
       ProvCommand.class,
       DemoCommand.class,
       RunCommand.class,
-      PlannedCommands.Job.class
+      io.ursprung.provd.job.JobCommand.class
     })
 public final class UrsprungCommand implements Runnable {
 

@@ -24,8 +24,8 @@ import java.util.TreeMap;
  * }</pre>
  *
  * @param jobId the job's global id (non-blank)
- * @param stage {@code initialized}, {@code queued}, {@code started}, {@code cancelled} or {@code
- *     finished}
+ * @param stage {@code initialized}, {@code queued}, {@code started}, {@code cancelled}, {@code
+ *     finished}, or {@code accounting} for a resource manager's accounting of one job
  * @param user the user name the record is about; the file must be owned by this user
  * @param time when the stage happened, ISO-8601 with a zone (UTC preferred)
  * @param attributes stage-specific values, all strings
@@ -35,7 +35,13 @@ public record JobRecord(
   public static final String FORMAT = "ursprung-job-record";
   public static final int VERSION = 1;
   public static final Set<String> STAGES =
-      Set.of("initialized", "queued", "started", "cancelled", "finished");
+      Set.of("initialized", "queued", "started", "cancelled", "finished", "accounting");
+
+  /**
+   * The stage of resource-manager accounting records ({@code ursprung job import-accounting}),
+   * accepted only from trusted accounts.
+   */
+  public static final String ACCOUNTING = "accounting";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_TEXT = 4096;

@@ -293,6 +293,16 @@ public final class JobSpoolUploader implements AutoCloseable {
               + ")",
           null);
     }
+    if (record.stage().equals(JobRecord.ACCOUNTING) && !trustedUids.contains(owner)) {
+      // Accounting is the resource manager's word on CPU and time; a job's owner must not be
+      // able to supply their own.
+      return new Checked(
+          Outcome.REJECTED,
+          "accounting records are accepted only from trusted accounts"
+              + " (provd.spool.trusted.users); file is owned by uid "
+              + owner,
+          null);
+    }
     return new Checked(Outcome.UPLOADED, null, toEvent(record, bytes));
   }
 
