@@ -64,6 +64,11 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
     this.lineage = lineage;
   }
 
+  @Override
+  public io.ursprung.db.jobs.JobQueries jobs() {
+    return new io.ursprung.db.jobs.JdbcJobQueries(dataSource);
+  }
+
   // ---------------------------------------------------------------- search
 
   @Override
@@ -467,6 +472,8 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
    */
   private static final String ROOTS =
       " p.job_id IS NULL AND p.argv IS NOT NULL"
+          + " AND NOT EXISTS (SELECT 1 FROM job_processes jp WHERE jp.host = p.host"
+          + "  AND jp.pid = p.pid AND jp.start_time = p.start_time)"
           + " AND NOT EXISTS (SELECT 1 FROM processes q WHERE q.host = p.host"
           + "  AND q.pid = p.parent_pid AND q.start_time = p.parent_start"
           + "  AND q.uid IS NOT DISTINCT FROM p.uid) AND";
@@ -511,13 +518,14 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
             + ROOTS
             + filter
             + " UNION ALL"
-            + " SELECT 'job', p.job_id, min(p.host), NULL::integer, min(p.start_time),"
+            + " SELECT 'job', jp.job_id, min(p.host), NULL::integer, min(p.start_time),"
             + "  min(array_to_string(p.argv, ' ')), min(p.cwd), min(coalesce(p.user_name,"
             + "  p.uid::text)), min(p.uid), max(p.end_time), NULL::integer, NULL::text,"
             + "  count(*)::integer"
-            + " FROM processes p WHERE p.job_id IS NOT NULL AND"
+            + " FROM job_processes jp JOIN processes p ON p.host = jp.host AND p.pid = jp.pid"
+            + "  AND p.start_time = jp.start_time WHERE"
             + filter
-            + " GROUP BY p.job_id) runs ORDER BY 5 DESC, 3, 4 LIMIT ? OFFSET ?";
+            + " GROUP BY jp.job_id) runs ORDER BY 5 DESC, 3, 4 LIMIT ? OFFSET ?";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       int i = bindScope(ps, 1, c, viewer);
@@ -630,7 +638,8 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
     if (runId.startsWith("job:")) {
       sql =
           "SELECT p.host, p.pid, p.start_time, p.end_time, p.exit_code, p.exe, p.argv, p.cwd"
-              + " FROM processes p WHERE p.job_id = ? AND"
+              + " FROM job_processes jp JOIN processes p ON p.host = jp.host AND p.pid = jp.pid"
+              + "  AND p.start_time = jp.start_time WHERE jp.job_id = ? AND"
               + SCOPE
               + " ORDER BY p.start_time, p.host, p.pid LIMIT "
               + RUN_CAP;

@@ -47,4 +47,12 @@ public interface ProvenanceQueries {
    * @return empty when the file is unknown or invisible
    */
   Optional<ReproducePlan> reproduce(Viewer viewer, String host, String path);
+
+  /**
+   * The job audit queries over the same store. Servers assembled without a database (tests with
+   * canned answers) get queries that answer 503.
+   */
+  default io.ursprung.db.jobs.JobQueries jobs() {
+    return io.ursprung.db.jobs.JobQueries.unavailable();
+  }
 }
