@@ -196,6 +196,9 @@ async function main() {
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
   page.on("pageerror", (e) => problems.push(String(e)));
+  // What the browser saw go wrong, for the log of a failed run.
+  page.on("console", (m) => m.type() === "error" && console.log(`browser console: ${m.text()}`));
+  page.on("response", (r) => r.status() >= 400 && console.log(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`));
   try {
     const t = await runScenario(page, { base, name, password, shots, minRuns: Number(arg("min-runs", "2")) });
     assert.deepEqual(problems, [], "the page threw");

@@ -39,7 +39,7 @@ const nav = h("nav", { "aria-label": "Main" });
 const who = h("div", { className: "who" });
 const header = h("header", {}, h("h1", {}, h("a", { href: "#/" }, "Ursprung")), nav, who);
 const main = h("main", { id: "view", tabindex: "-1" });
-app.append(skip, header, main);
+app.replaceChildren(skip, header, main);
 
 let cleanup: (() => void) | void = undefined;
 let generation = 0;
