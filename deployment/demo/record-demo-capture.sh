@@ -25,7 +25,7 @@ project="/home/$user/iris-project"
 die() { echo "record-demo-capture: $*" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || die "needs root (audit rules, a temporary user)"
 [ -f "$rules_file" ] || die "run it from the repository root ($rules_file not found)"
-for tool in auditctl auditd ausearch useradd userdel setpriv python3 gzip; do
+for tool in auditctl auditd ausearch useradd userdel setpriv python3 gzip bash; do
   command -v "$tool" >/dev/null || die "$tool is missing (auditd: apt-get install auditd)"
 done
 auditctl -s >/dev/null 2>&1 || die "no kernel audit support here (auditctl -s failed)"
@@ -113,7 +113,7 @@ hits = sum(predict([float(v) for v in r[:4]]) == r[4] for r in rows)
 print(f"test_rows {len(rows)}\ntest_accuracy {hits / len(rows):.3f}")
 EOF
 cat > "$project/pipeline.sh" <<'EOF'
-#!/bin/sh
+#!/bin/bash
 # The pipeline the demo shows: prepare, split, train, publish (rename), evaluate, summarise.
 set -e
 cd "$(dirname "$0")"
@@ -140,10 +140,13 @@ if ! pidof auditd >/dev/null; then
 fi
 sleep 1
 
-# The run itself, as the user, with a clean environment.
+# The run itself, as the user, with a clean environment. bash, not dash: dash opens a simple
+# command's output redirection in the shell itself and lets the child inherit it, so the graph
+# would show the shell, not awk, as the writer of data/train.csv (writes through an inherited
+# descriptor are not attributed to the child yet).
 setpriv --reuid="$uid" --regid="$gid" --init-groups \
   env -i HOME="/home/$user" USER="$user" PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
-  sh "$project/pipeline.sh"
+  bash "$project/pipeline.sh"
 sleep 3 # let auditd write the last records
 
 mkdir -p "$out_dir"
