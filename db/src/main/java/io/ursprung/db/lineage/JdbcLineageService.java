@@ -21,8 +21,8 @@ import javax.sql.DataSource;
 
 /**
  * {@link LineageService} over the graph tables, walking with the {@code lineage_walk} function
- * (migration V21): the walk and the attributes of every node it returns come back in one round
- * trip. Every value reaches SQL as a bind parameter.
+ * (migrations V21, V70): the walk and the attributes of every node it returns come back in one
+ * round trip. Every value reaches SQL as a bind parameter.
  */
 public final class JdbcLineageService implements LineageService {
 
@@ -37,43 +37,79 @@ public final class JdbcLineageService implements LineageService {
   private static final String WALK =
       "lineage_walk(" + START + ", ?, ?, ?, ?, ?, ?::integer[], ?::integer[])";
 
+  // The walk returns a row per (node, bound) pair and per edge, about 30,000 for a 10,000-node
+  // answer. Attributes are looked up once per distinct node (n: first row, smallest depth, and
+  // whether any of its rows was cut off), processes and file versions each only with their own
+  // lookups, and a version's number, path and size come from one range scan of its inode's
+  // versions. Node rows come first, in the walk's order (which decides the answer's node order),
+  // then the edge rows in the walk's order; the service reads the two independently.
   private static final String ATTRIBUTES =
-      " SELECT w.o_row, w.o_depth, w.o_k, w.o_host, w.o_fs, w.o_id,"
+      ", n AS MATERIALIZED (SELECT w.dir, w.o_k, w.o_host, w.o_fs, w.o_id, w.o_t,"
+          + " min(w.seq) AS seq, min(w.o_depth) AS depth,"
+          + " bool_or(w.o_kind = 'truncated') AS cut"
+          + " FROM w WHERE w.o_row = 'n' GROUP BY 1, 2, 3, 4, 5, 6)"
+          + " SELECT * FROM (SELECT * FROM ("
+          + "SELECT 'n' AS o_row, n.depth, n.o_k, n.o_host, n.o_fs, n.o_id,"
+          + " CASE WHEN isfinite(n.o_t) THEN n.o_t END,"
+          + " NULL::text, NULL::text, NULL::text, NULL::bigint, NULL::timestamptz, NULL::text,"
+          + " CASE WHEN n.cut THEN 'truncated' END,"
+          + " array_to_string(p.argv, ' '), p.cwd, coalesce(p.user_name, p.uid::text), p.uid,"
+          + " p.end_time, p.exit_code, p.exe, NULL::text, NULL::bigint, NULL::bigint,"
+          + " n.dir, n.seq"
+          + " FROM n LEFT JOIN processes p ON p.host = n.o_host AND p.pid = n.o_id"
+          + "  AND p.start_time = n.o_t"
+          + " WHERE n.o_k = 'p'"
+          + " UNION ALL "
+          + "SELECT 'n', n.depth, n.o_k, n.o_host, n.o_fs, n.o_id,"
+          + " CASE WHEN isfinite(n.o_t) THEN n.o_t END,"
+          + " NULL, NULL, NULL, NULL, NULL, NULL, CASE WHEN n.cut THEN 'truncated' END,"
+          + " NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+          + " coalesce(fv.path,"
+          + "  (SELECT m.path FROM file_names m WHERE m.host = n.o_host AND m.fs = n.o_fs"
+          + "    AND m.inode = n.o_id AND m.time <= n.o_t ORDER BY m.time DESC LIMIT 1),"
+          + "  (SELECT m.path FROM file_names m WHERE m.host = n.o_host AND m.fs = n.o_fs"
+          + "    AND m.inode = n.o_id ORDER BY m.time LIMIT 1),"
+          + "  (SELECT u.path FROM used u WHERE u.file_host = n.o_host AND u.fs = n.o_fs"
+          + "    AND u.inode = n.o_id AND u.path IS NOT NULL LIMIT 1)),"
+          + " fv.version, fv.size, n.dir, n.seq"
+          + " FROM n CROSS JOIN LATERAL (SELECT count(*) AS version,"
+          + "  (array_agg(v.path) FILTER (WHERE v.version_time = n.o_t"
+          + "    AND v.path IS NOT NULL))[1] AS path,"
+          + "  (array_agg(v.size) FILTER (WHERE v.version_time = n.o_t"
+          + "    AND v.size IS NOT NULL))[1] AS size"
+          + "  FROM file_versions v WHERE v.host = n.o_host AND v.fs = n.o_fs"
+          + "   AND v.inode = n.o_id AND v.version_time <= n.o_t) fv"
+          + " WHERE n.o_k = 'f') a ORDER BY a.dir, a.seq) nodes"
+          + " UNION ALL "
+          + "SELECT w.o_row, w.o_depth, w.o_k, w.o_host, w.o_fs, w.o_id,"
           + " CASE WHEN isfinite(w.o_t) THEN w.o_t END,"
           + " w.o_from_k, w.o_from_host, w.o_from_fs, w.o_from_id,"
-          + " CASE WHEN isfinite(w.o_from_t) THEN w.o_from_t END,"
-          + " w.o_edge, w.o_kind,"
-          + " array_to_string(p.argv, ' '), p.cwd, coalesce(p.user_name, p.uid::text), p.uid,"
-          + " p.end_time, p.exit_code, p.exe, fa.path, fa.version, fa.size, w.dir"
-          + " FROM w"
-          + " LEFT JOIN processes p ON w.o_row = 'n' AND w.o_k = 'p' AND p.host = w.o_host"
-          + "  AND p.pid = w.o_id AND p.start_time = w.o_t"
-          + " LEFT JOIN LATERAL (SELECT"
-          + "  coalesce("
-          + "   (SELECT v.path FROM file_versions v WHERE v.host = w.o_host AND v.fs = w.o_fs"
-          + "     AND v.inode = w.o_id AND v.version_time = w.o_t AND v.path IS NOT NULL LIMIT 1),"
-          + "   (SELECT n.path FROM file_names n WHERE n.host = w.o_host AND n.fs = w.o_fs"
-          + "     AND n.inode = w.o_id AND n.time <= w.o_t ORDER BY n.time DESC LIMIT 1),"
-          + "   (SELECT n.path FROM file_names n WHERE n.host = w.o_host AND n.fs = w.o_fs"
-          + "     AND n.inode = w.o_id ORDER BY n.time LIMIT 1),"
-          + "   (SELECT u.path FROM used u WHERE u.file_host = w.o_host AND u.fs = w.o_fs"
-          + "     AND u.inode = w.o_id AND u.path IS NOT NULL LIMIT 1)) AS path,"
-          + "  (SELECT count(*) FROM file_versions v WHERE v.host = w.o_host AND v.fs = w.o_fs"
-          + "    AND v.inode = w.o_id AND v.version_time <= w.o_t) AS version,"
-          + "  (SELECT v.size FROM file_versions v WHERE v.host = w.o_host AND v.fs = w.o_fs"
-          + "    AND v.inode = w.o_id AND v.version_time = w.o_t AND v.size IS NOT NULL"
-          + "    LIMIT 1) AS size"
-          + "  WHERE w.o_row = 'n' AND w.o_k = 'f') fa ON true";
+          + " CASE WHEN isfinite(w.o_from_t) THEN w.o_from_t END, w.o_edge, w.o_kind,"
+          + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, w.dir, w.seq"
+          + " FROM w WHERE w.o_row = 'e'";
+
+  private static final String WALK_COLUMNS =
+      " x(o_row, o_depth, o_k, o_host, o_fs, o_id, o_t, o_from_k, o_from_host, o_from_fs,"
+          + " o_from_id, o_from_t, o_edge, o_kind, seq)";
 
   private static final String LINEAGE_SQL =
-      "WITH w AS (SELECT x.*, 0 AS dir FROM " + WALK + " x)" + ATTRIBUTES;
+      "WITH w AS MATERIALIZED (SELECT x.*, 0 AS dir FROM "
+          + WALK
+          + " WITH ORDINALITY"
+          + WALK_COLUMNS
+          + ")"
+          + ATTRIBUTES;
 
   private static final String NEIGHBOURHOOD_SQL =
-      "WITH w AS (SELECT x.*, 0 AS dir FROM "
+      "WITH w AS MATERIALIZED (SELECT x.*, 0 AS dir FROM "
           + WALK
-          + " x UNION ALL SELECT y.*, 1 AS dir FROM "
+          + " WITH ORDINALITY"
+          + WALK_COLUMNS
+          + " UNION ALL SELECT x.*, 1 AS dir FROM "
           + WALK
-          + " y)"
+          + " WITH ORDINALITY"
+          + WALK_COLUMNS
+          + ")"
           + ATTRIBUTES;
 
   private final DataSource dataSource;
