@@ -12,9 +12,6 @@ import io.ursprung.backend.BackendConfig;
 import io.ursprung.consumer.Source;
 import io.ursprung.db.graph.GraphStore;
 import io.ursprung.events.ProvEvent;
-import io.ursprung.events.UrsprungVersion;
-import io.ursprung.plugin.audit.AuditStreamProcessor;
-import io.ursprung.plugin.sink.EventSink;
 import io.ursprung.testkit.KafkaExtension;
 import io.ursprung.testkit.PostgresExtension;
 import io.ursprung.testkit.TestDatabase;
@@ -25,7 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +58,7 @@ class LineageApiIT {
   @BeforeAll
   void replayAndStart(TestKafka kafka, TestDatabase db) throws Exception {
     this.db = db;
-    List<ProvEvent> events = pluginEvents(TESTDATA.resolve("etl-bob.plugin-stream.log"));
+    List<ProvEvent> events = AuditCapture.events(TESTDATA.resolve("etl-bob.plugin-stream.log"));
     String topic = kafka.createTopic("auditd-lineage", 2);
     try (ConsumerHarness.Running c =
         ConsumerHarness.start(
@@ -110,42 +106,6 @@ class LineageApiIT {
     if (backend != null) {
       backend.close();
     }
-  }
-
-  static List<ProvEvent> pluginEvents(Path log) throws Exception {
-    byte[] all = Files.readAllBytes(log);
-    List<ProvEvent> out = new ArrayList<>();
-    EventSink sink =
-        new EventSink() {
-          @Override
-          public void accept(ProvEvent event) {
-            out.add(event);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    AuditStreamProcessor p =
-        new AuditStreamProcessor(
-            "worker01",
-            UrsprungVersion.producer("ursprung-auditd-plugin"),
-            sink,
-            u -> u == 1001 ? "bob" : null,
-            g -> null,
-            2000,
-            false);
-    int start = 0;
-    for (int i = 0; i < all.length; i++) {
-      if (all[i] == '\n') {
-        p.acceptLine(all, start, i - start);
-        start = i + 1;
-      }
-    }
-    p.endOfInput();
-    return out;
   }
 
   String login(String name, String password) throws Exception {
