@@ -345,7 +345,7 @@ public final class RunCommand implements Callable<Integer> {
       return status;
     }
     String host = CaptureReplay.localHost();
-    MasterApi existing = new MasterApi(api, tokenFor(null));
+    MasterApi existing = new MasterApi(api, existingToken());
     Master master = null;
     Thread masterHook = null;
     try {
@@ -437,7 +437,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** A token for an already running master: the environment, or the default data dir's file. */
-  private String tokenFor(Path ignored) {
+  private String existingToken() {
     String env = System.getenv("URSPRUNG_ADMIN_TOKEN");
     if (env != null && !env.isBlank()) {
       return env.strip();
