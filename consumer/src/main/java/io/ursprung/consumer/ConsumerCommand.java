@@ -138,6 +138,9 @@ public final class ConsumerCommand implements Callable<Integer> {
           switch (settings.source()) {
             case AUDITD -> new AuditdMapper(new EventCodec(), store, ruleHook);
             case SCALE -> new ScaleMapper(store, settings.renameTimeout(), ruleHook);
+            case JOBS ->
+                new JobsHandler(
+                    new EventCodec(), new io.ursprung.db.jobs.JobStore(db.dataSource()));
             case CAMFLOW -> throw new IllegalStateException("camflow is handled above");
           };
       loop = new ConsumerLoop(settings, handler, new Metrics());

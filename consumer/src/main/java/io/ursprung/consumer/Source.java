@@ -6,6 +6,8 @@ public enum Source {
   AUDITD("auditd"),
   /** Spectrum Scale clustered watch folder JSON from mmwatch's kafkasink. */
   SCALE("gpfs"),
+  /** Job lifecycle and accounting records uploaded by provd from the job spool (docs/jobs.md). */
+  JOBS("jobs"),
   /**
    * CamFlow hosts over MQTT, not Kafka (io.ursprung.consumer.camflow); the "topic" is the MQTT
    * provenance topic prefix.

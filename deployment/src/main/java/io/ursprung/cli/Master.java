@@ -124,7 +124,10 @@ final class Master implements AutoCloseable {
     }
 
     for (io.ursprung.consumer.Source source :
-        List.of(io.ursprung.consumer.Source.AUDITD, io.ursprung.consumer.Source.SCALE)) {
+        List.of(
+            io.ursprung.consumer.Source.AUDITD,
+            io.ursprung.consumer.Source.SCALE,
+            io.ursprung.consumer.Source.JOBS)) {
       startConsumer(source);
     }
 
@@ -167,6 +170,9 @@ final class Master implements AutoCloseable {
         switch (source) {
           case AUDITD -> new AuditdMapper(new EventCodec(), store);
           case SCALE -> new ScaleMapper(store, settings.renameTimeout());
+          case JOBS ->
+              new io.ursprung.consumer.JobsHandler(
+                  new EventCodec(), new io.ursprung.db.jobs.JobStore(db.dataSource()));
           default -> throw new IllegalArgumentException("no in-process consumer for " + source);
         };
     ConsumerLoop loop = new ConsumerLoop(settings, handler, new Metrics());

@@ -218,6 +218,7 @@ public final class Backend implements AutoCloseable {
     new NeighbourhoodResource(services.lineage()).register(routes);
     new ReproduceResource(services.queries()).register(routes);
     new RunResource(services.queries()).register(routes);
+    new io.ursprung.backend.resources.JobResource(services.queries().jobs()).register(routes);
     new AlertResource(services.alerts()).register(routes);
     new TrackedResource(services.tracked()).register(routes);
     return new Backend(app, routes, config, database);
