@@ -4,6 +4,7 @@ import io.ursprung.config.Config;
 import io.ursprung.config.ConfigDef;
 import io.ursprung.config.Validators;
 import io.ursprung.consumer.rules.RuleSettings;
+import io.ursprung.db.StoreKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +47,9 @@ public record ConsumerSettings(
   public static final String BOOTSTRAP = "kafka.bootstrap.servers";
   public static final String TOPIC = "kafka.topic";
   public static final String GROUP = "kafka.group.id";
-  public static final String JDBC_URL = "db.url";
-  public static final String JDBC_USER = "db.user";
-  public static final String JDBC_PASSWORD = "db.password";
+  public static final String JDBC_URL = StoreKeys.URL;
+  public static final String JDBC_USER = StoreKeys.USER;
+  public static final String JDBC_PASSWORD = StoreKeys.PASSWORD;
   public static final String BATCH_SIZE = "batch.size";
   public static final String BATCH_WAIT = "batch.max.wait.ms";
   public static final String SKEW = "skew.ms";
@@ -79,18 +80,8 @@ public record ConsumerSettings(
               Validators.any(),
               "Kafka consumer group. Empty: ursprung-consumer-<source>. Run more instances with"
                   + " the same group to share the partitions.")
-          .define(
-              JDBC_URL,
-              ConfigDef.Type.STRING,
-              "jdbc:postgresql://127.0.0.1:5432/ursprung",
-              v ->
-                  v.toString().startsWith("jdbc:postgresql:")
-                      ? null
-                      : "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)",
-              "The provenance store. Migrations are applied at start.")
-          .define(
-              JDBC_USER, ConfigDef.Type.STRING, "ursprung", Validators.nonBlank(), "Database user.")
-          .defineSecret(JDBC_PASSWORD, "", "Database password; empty for trust/peer auth.")
+          // The store's keys are declared once, for every service that opens it.
+          .with(StoreKeys::define)
           .define(
               BATCH_SIZE,
               ConfigDef.Type.INT,

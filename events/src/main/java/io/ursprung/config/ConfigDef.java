@@ -233,6 +233,14 @@ public final class ConfigDef {
   }
 
   /**
+   * Applies a group of declarations shared by several services (the store's keys, say), keeping the
+   * chain: {@code new ConfigDef().define(...).with(StoreKeys::define).define(...)}.
+   */
+  public ConfigDef with(java.util.function.UnaryOperator<ConfigDef> declarations) {
+    return declarations.apply(this);
+  }
+
+  /**
    * Declares a prefix whose keys are passed through untouched, such as {@code kafka.} for Kafka
    * client properties. A declared key that starts with the prefix is not passed through.
    */

@@ -3,6 +3,7 @@ package io.ursprung.backend;
 import io.ursprung.config.Config;
 import io.ursprung.config.ConfigDef;
 import io.ursprung.config.Validators;
+import io.ursprung.db.StoreKeys;
 import io.ursprung.db.auth.PasswordHasher;
 import java.time.Duration;
 import java.util.List;
@@ -48,9 +49,9 @@ public record BackendConfig(
   public static final String BIND = "http.bind";
   public static final String PORT = "http.port";
   public static final String CORS = "cors.origins";
-  public static final String JDBC_URL = "db.url";
-  public static final String JDBC_USER = "db.user";
-  public static final String JDBC_PASSWORD = "db.password";
+  public static final String JDBC_URL = StoreKeys.URL;
+  public static final String JDBC_USER = StoreKeys.USER;
+  public static final String JDBC_PASSWORD = StoreKeys.PASSWORD;
   public static final String POOL = "db.pool.size";
   public static final String ADMIN_TOKEN = "admin.token";
   public static final String SESSION_TTL = "auth.session.ttl.minutes";
@@ -90,18 +91,8 @@ public record BackendConfig(
                       : "must be origins such as http://localhost:3000 (scheme, host, port; no"
                           + " wildcard)",
               "Browser origins allowed to call the API (the GUI's), comma separated.")
-          .define(
-              JDBC_URL,
-              ConfigDef.Type.STRING,
-              "jdbc:postgresql://127.0.0.1:5432/ursprung",
-              v ->
-                  v.toString().startsWith("jdbc:postgresql:")
-                      ? null
-                      : "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)",
-              "The provenance store. Migrations are applied at start.")
-          .define(
-              JDBC_USER, ConfigDef.Type.STRING, "ursprung", Validators.nonBlank(), "Database user.")
-          .defineSecret(JDBC_PASSWORD, "", "Database password; empty for trust/peer auth.")
+          // The store's keys are declared once, for every service that opens it.
+          .with(StoreKeys::define)
           .define(
               POOL,
               ConfigDef.Type.INT,

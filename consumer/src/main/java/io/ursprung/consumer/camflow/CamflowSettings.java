@@ -3,6 +3,7 @@ package io.ursprung.consumer.camflow;
 import io.ursprung.config.Config;
 import io.ursprung.config.ConfigDef;
 import io.ursprung.config.Validators;
+import io.ursprung.db.StoreKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -62,9 +63,9 @@ public record CamflowSettings(
   public static final String MACHINES_TOPIC = "camflow.topic.machines";
   public static final String PROVENANCE_PREFIX = "camflow.topic.provenance";
   public static final String SUBSCRIBE_ALL = "camflow.subscribe.all";
-  public static final String JDBC_URL = "db.url";
-  public static final String JDBC_USER = "db.user";
-  public static final String JDBC_PASSWORD = "db.password";
+  public static final String JDBC_URL = StoreKeys.URL;
+  public static final String JDBC_USER = StoreKeys.USER;
+  public static final String JDBC_PASSWORD = StoreKeys.PASSWORD;
   public static final String MAX_BACKOFF = "retry.max.backoff.ms";
   public static final String METRICS_INTERVAL = "metrics.interval.ms";
 
@@ -129,18 +130,8 @@ public record CamflowSettings(
               Validators.any(),
               "Also subscribe to <prefix>+ at start, so packets of a machine that published"
                   + " before it announced itself are not missed.")
-          .define(
-              JDBC_URL,
-              ConfigDef.Type.STRING,
-              "jdbc:postgresql://127.0.0.1:5432/ursprung",
-              v ->
-                  v.toString().startsWith("jdbc:postgresql:")
-                      ? null
-                      : "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)",
-              "The provenance store. Migrations are applied at start.")
-          .define(
-              JDBC_USER, ConfigDef.Type.STRING, "ursprung", Validators.nonBlank(), "Database user.")
-          .defineSecret(JDBC_PASSWORD, "", "Database password; empty for trust/peer auth.")
+          // The store's keys are declared once, for every service that opens it.
+          .with(StoreKeys::define)
           .define(
               MAX_BACKOFF,
               ConfigDef.Type.LONG,
