@@ -112,6 +112,53 @@ class EventCodecTest {
     assertEquals(List.of("ls", "-l"), exec.argv());
   }
 
+  @Test
+  void readsTheBodyWhateverTheFieldOrderAndIgnoresUnknownFields() throws Exception {
+    ProvEvent event =
+        ProvEvent.of(
+            "h:1:0",
+            PRODUCER,
+            "h",
+            Instant.parse("2026-11-20T09:14:03.510Z"),
+            new ProcessExited(ref(7), 3, null, "exit_group"));
+    String body =
+        "{\"process\":{\"pid\":7,\"start\":\"1970-01-01T00:00:00.000Z\"},"
+            + "\"exitCode\":3,\"how\":\"exit_group\",\"future\":{\"nested\":[1,2]}}";
+    String bodyFirst =
+        "{\"data\":"
+            + body
+            + ",\"host\":\"h\",\"type\":\"process.exit\",\"id\":\"h:1:0\","
+            + "\"time\":\"2026-11-20T09:14:03.510Z\",\"extra\":[{\"a\":1}],"
+            + "\"producer\":{\"name\":\"test\",\"version\":\"1\"},\"schemaVersion\":1}";
+    assertEquals(event, CODEC.fromJson(bodyFirst));
+    String typeFirst =
+        "{\"schemaVersion\":1,\"id\":\"h:1:0\",\"type\":\"process.exit\",\"extra\":{\"x\":[1]},"
+            + "\"producer\":{\"name\":\"test\",\"version\":\"1\"},\"host\":\"h\","
+            + "\"time\":\"2026-11-20T09:14:03.510Z\",\"data\":"
+            + body
+            + "}";
+    assertEquals(event, CODEC.fromJson(typeFirst));
+  }
+
+  @Test
+  void nullDataIsReportedAsMissing() {
+    var e =
+        assertThrows(
+            MalformedEventException.class,
+            () ->
+                CODEC.fromJson(
+                    "{\"schemaVersion\":1,\"id\":\"x\",\"type\":\"ipc\",\"producer\":{\"name\":\"a\",\"version\":\"1\"},"
+                        + "\"host\":\"h\",\"time\":\"2026-01-01T00:00:00Z\",\"data\":null}"));
+    assertTrue(e.getMessage().contains("data"), e.getMessage());
+  }
+
+  @Test
+  void truncatedJsonIsMalformed() {
+    assertThrows(
+        MalformedEventException.class,
+        () -> CODEC.fromJson("{\"schemaVersion\":1,\"id\":\"x\",\"data\":{\"kind\":"));
+  }
+
   private static ProcessRef ref(int pid) {
     return new ProcessRef(pid, Instant.EPOCH);
   }
