@@ -31,7 +31,7 @@ import org.apache.kafka.common.TopicPartition;
  * shared/bench/auparse-baseline.sh}). Not a test: run {@code
  * it-tests/bench/run-plugin-kafka-bench.sh}.
  *
- * <p>Arguments: repository root, capture (.gz), rounds.
+ * <p>Arguments: repository root, capture (.gz), rounds, copies in the long run (default 4).
  */
 public final class PluginKafkaBench {
   private PluginKafkaBench() {}
@@ -54,7 +54,7 @@ public final class PluginKafkaBench {
     }
     // A longer stream of the same workload, for the steady-state rate: the capture four times, each
     // copy's audit serials and clock moved on so it reads as the same host working on.
-    int repeats = 4;
+    int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 4;
     Path longer = work.resolve("capture-x" + repeats + ".log");
     repeat(plain, longer, repeats);
 
