@@ -205,6 +205,8 @@ async function main() {
     console.log(`E2E PASSED against ${base}; first graph after search in ${t.firstGraphMs} ms`);
   } catch (e) {
     await page.screenshot({ path: join(shots, "failure.png") }).catch(() => undefined);
+    console.log(`page errors: ${JSON.stringify(problems)}`);
+    console.log(`messages on screen: ${await page.$$eval("[role=alert], [role=status]", (els) => els.map((x) => x.textContent)).catch(() => "?")}`);
     throw e;
   } finally {
     await close();

@@ -120,6 +120,9 @@ export class Canvas {
     for (const e of edges) wantEdges.set("e:" + edgeKey(e), e);
     let added = 0;
     let removed = 0;
+    // The panes around the canvas may have changed size since the last render; re-measure so that
+    // the layout fits the real box and clicks map to the right nodes.
+    cy.resize();
     cy.batch(() => {
       const gone = cy.elements().filter((el) => (el.isNode() ? !wantNodes.has(el.id()) : !wantEdges.has(el.id())));
       removed = gone.length;

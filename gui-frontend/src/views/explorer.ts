@@ -119,7 +119,9 @@ export const renderExplorer: View = (root, ctx) => {
     h("span", { className: "lg-edge inf" }, "pipe/socket/fork"),
     h("span", { className: "lg-edge der" }, "rename"),
   );
-  const message = h("div", { "aria-live": "assertive" });
+  // Messages float over the canvas: a box that pushed the canvas down and back would move it under
+  // the pointer, and Cytoscape maps clicks with the container position it measured last.
+  const message = h("div", { className: "graph-message", "aria-live": "assertive" });
   const details = h("aside", { className: "details", id: "details", "aria-label": "Details of the selected node" }, notice("Select a node to see its details.", "empty"));
 
   root.append(
