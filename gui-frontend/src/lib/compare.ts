@@ -1,3 +1,4 @@
+import { isNoisePath } from "../graph/filters";
 import type { FileValue, RunComparison } from "../types";
 import { diffWords, type DiffPart } from "./diff";
 import { durationBetween, exitText, formatDuration, formatSize, formatTime } from "./format";
@@ -88,14 +89,21 @@ function fileSection(title: string, rows: RunComparison["inputs"], empty: string
       if (r.same) {
         return { label: r.path, cells: texts.map((text) => ({ text, differs: false })), differs: false };
       }
+      // Only what can be shown as different counts: runs on two hosts read two distinct files
+      // (the server says "not same") whose versions may still look identical.
       const k = keyedCells(texts, r.values.map(fileKey));
-      // The server says they differ even if our key cannot tell (e.g. same version number, other file).
-      return { label: r.path, cells: k.cells, differs: true };
+      return { label: r.path, cells: k.cells, differs: k.differs };
     }),
   };
 }
 
-export function compareRuns(c: RunComparison): Section[] {
+export interface CompareOptions {
+  /** Leave out inputs and outputs that are system files (libraries, /etc/ld.so.cache, …). */
+  hideNoise: boolean;
+}
+
+export function compareRuns(c: RunComparison, opt: CompareOptions = { hideNoise: true }): Section[] {
+  const keep = (r: { path: string }) => !opt.hideNoise || !isNoisePath(r.path);
   const runs = c.runs;
   const summary: Row[] = [];
   const cmd = runs.map((r) => r.cmdline ?? "");
@@ -150,9 +158,9 @@ export function compareRuns(c: RunComparison): Section[] {
 
   return [
     { title: "Runs", column: "", rows: summary, empty: "" },
-    fileSection("Inputs", c.inputs ?? [], "No run read a file from outside itself."),
+    fileSection("Inputs", (c.inputs ?? []).filter(keep), "No run read a file from outside itself."),
     { title: "Parameters (command lines of each step)", column: "Step", rows: params, empty: "No steps were matched across these runs." },
-    fileSection("Outputs", c.outputs ?? [], "No run wrote a file."),
+    fileSection("Outputs", (c.outputs ?? []).filter(keep), "No run wrote a file."),
     {
       title: "Metrics",
       column: "Metric",

@@ -151,6 +151,18 @@ describe("compareRuns", () => {
     expect(s.find((x) => x.title === "Metrics")!.rows[0].cells.map((x) => x.differs)).toEqual([false, false, true]);
   });
 
+  it("hides system files unless asked, and does not count rows that look the same", () => {
+    const withLibs = {
+      ...c,
+      inputs: [...c.inputs, { path: "/usr/lib/x86_64-linux-gnu/libc.so.6", same: false, values: c.runs.map((_, i) => ({ id: `f:l${i}`, version: 0 })) }],
+    };
+    expect(compareRuns(withLibs)[1].rows.map((r) => r.label)).toEqual(["in/part1.csv", "extract.c"]);
+    const all = compareRuns(withLibs, { hideNoise: false })[1].rows;
+    const libc = all.find((r) => r.label.includes("libc"))!;
+    // Runs on two hosts read two files that look alike: nothing to show, so not a difference.
+    expect(libc.differs).toBe(false);
+  });
+
   it("uses the first run as baseline between two differing runs", () => {
     const s = compareRuns({ ...c, runs: c.runs.slice(0, 2), inputs: [{ path: "x", same: false, values: [{ id: "a", version: 1 }, { id: "b", version: 2 }] }], outputs: [], steps: [] });
     expect(s[1].rows[0].cells.map((x) => x.differs)).toEqual([false, true]);

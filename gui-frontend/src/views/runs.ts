@@ -101,13 +101,18 @@ function runsTable(rows: RunSummary[], selected: Set<string>, update: () => void
 }
 
 function comparison(c: RunComparison, navigate: (h: string) => void): HTMLElement {
-  const all = compareRuns(c);
   const box = h("div", { className: "comparison" });
   const onlyDiff = h("input", { type: "checkbox", id: "only-diff" });
-  const draw = () => box.replaceChildren(...(onlyDiff.checked ? onlyDifferences(all) : all).map((s) => sectionTable(s, c, navigate)));
+  const noise = h("input", { type: "checkbox", id: "cmp-noise", checked: true });
+  const count = h("span", { role: "status" });
+  const draw = () => {
+    const all = compareRuns(c, { hideNoise: noise.checked });
+    box.replaceChildren(...(onlyDiff.checked ? onlyDifferences(all) : all).map((s) => sectionTable(s, c, navigate)));
+    count.textContent = `${all.reduce((n, s) => n + s.rows.filter((r) => r.differs).length, 0)} differing rows.`;
+  };
   onlyDiff.addEventListener("change", draw);
+  noise.addEventListener("change", draw);
   draw();
-  const differing = all.reduce((n, s) => n + s.rows.filter((r) => r.differs).length, 0);
   return h(
     "div",
     {},
@@ -116,7 +121,8 @@ function comparison(c: RunComparison, navigate: (h: string) => void): HTMLElemen
       { className: "toolbar" },
       h("span", { className: "legend" }, h("span", { className: "diff swatch" }, "highlighted"), " = differs from the value most runs share"),
       h("span", {}, onlyDiff, h("label", { for: "only-diff" }, " Show differences only")),
-      h("span", { role: "status" }, `${differing} differing rows.`),
+      h("span", {}, noise, h("label", { for: "cmp-noise" }, " Hide system files")),
+      count,
     ),
     box,
   );
