@@ -1,0 +1,197 @@
+package io.ursprung.it;
+
+import static io.ursprung.it.ConsumerHarness.await;
+import static io.ursprung.it.ConsumerHarness.count;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ursprung.backend.Backend;
+import io.ursprung.backend.BackendConfig;
+import io.ursprung.consumer.Source;
+import io.ursprung.db.graph.GraphStore;
+import io.ursprung.events.ProvEvent;
+import io.ursprung.events.UrsprungVersion;
+import io.ursprung.plugin.audit.AuditStreamProcessor;
+import io.ursprung.plugin.sink.EventSink;
+import io.ursprung.testkit.KafkaExtension;
+import io.ursprung.testkit.PostgresExtension;
+import io.ursprung.testkit.TestDatabase;
+import io.ursprung.testkit.TestKafka;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The web GUI end to end: the real etl-bob capture goes through the plugin's parser and OS model,
+ * Kafka and the consumer into PostgreSQL; the backend serves the API and the built GUI (the
+ * gui-frontend jar's /public) on one port; then gui-frontend/e2e/scenario.mjs drives the machine's
+ * headless Chromium through it (log in, search out/rows.sorted.gz, expand until out/rows.csv
+ * appears, a process's details, reproduce, PROV-JSON download, compare two runs). The capture is
+ * replayed as two hosts, so there are two runs of the pipeline to compare. Screenshots land in
+ * gui-frontend/target/screenshots/real.
+ */
+@ExtendWith({KafkaExtension.class, PostgresExtension.class})
+class GuiEndToEndIT {
+  static final String ADMIN_TOKEN = "gui-e2e-admin-token-0123456789abcdef";
+  static final Path TESTDATA =
+      Path.of("..", "..", "shared", "testdata", "audit").toAbsolutePath().normalize();
+  static final Path FRONTEND = Path.of("..", "gui-frontend").toAbsolutePath().normalize();
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+  @Test
+  void theIssueScenarioInHeadlessChromiumOverTheRealGraph(TestKafka kafka, TestDatabase db)
+      throws Exception {
+    // Skipped, with the reason, where the browser or the GUI's node modules are missing.
+    assumeTrue(
+        Files.isExecutable(CHROMIUM), CHROMIUM + " is not installed (apt-get install chromium)");
+    assumeTrue(onPath("node"), "node is not on the PATH");
+    assumeTrue(
+        Files.isDirectory(FRONTEND.resolve("node_modules/playwright-core")),
+        "gui-frontend's node modules are not installed (build gui-frontend first)");
+
+    Path log = TESTDATA.resolve("etl-bob.plugin-stream.log");
+    List<ProvEvent> events = new ArrayList<>(pluginEvents(log, "worker01"));
+    events.addAll(pluginEvents(log, "worker02"));
+    String topic = kafka.createTopic("auditd-gui", 2);
+    AtomicLong progress = new AtomicLong(-1);
+    try (ConsumerHarness.Running c =
+        ConsumerHarness.start(
+            ConsumerHarness.settings(Source.AUDITD, kafka, db, topic, db.jdbcUrl(), 1000),
+            new GraphStore(db.dataSource(), Duration.ofSeconds(1)))) {
+      ConsumerHarness.send(kafka, topic, events);
+      await(
+          "both replays stored",
+          Duration.ofSeconds(300),
+          () -> {
+            long stored = count(db, "SELECT count(*) FROM event_archive");
+            if (stored != progress.getAndSet(stored)) {
+              System.out.println("GuiEndToEndIT: " + stored + " of " + events.size() + " stored");
+            }
+            return stored == events.size();
+          });
+    }
+
+    // The GUI's origin must be the one allowed by CORS: browsers send Origin with module scripts
+    // and the backend refuses other origins, so the port is chosen before the backend starts.
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String base = "http://127.0.0.1:" + port;
+    Map<String, String> settings = new HashMap<>();
+    settings.put(BackendConfig.PORT, Integer.toString(port));
+    settings.put(BackendConfig.CORS, base);
+    settings.put(BackendConfig.BIND, "127.0.0.1");
+    settings.put(BackendConfig.JDBC_URL, db.jdbcUrl());
+    settings.put(BackendConfig.JDBC_USER, db.user());
+    settings.put(BackendConfig.ADMIN_TOKEN, ADMIN_TOKEN);
+    settings.put(BackendConfig.SERVE_GUI, "true");
+    // Fewer PBKDF2 rounds keep the test quick; production uses the default.
+    settings.put(BackendConfig.ITERATIONS, "10000");
+    if (db.password() != null) {
+      settings.put(BackendConfig.JDBC_PASSWORD, db.password());
+    }
+    try (Backend backend =
+        Backend.open(
+            BackendConfig.from(BackendConfig.DEFINITION.parse(Map.of(), Map.of(), settings)))) {
+      Path out = FRONTEND.resolve("target/screenshots/real");
+      Files.createDirectories(out);
+      Path output = out.resolve("scenario.log");
+      Process node =
+          new ProcessBuilder(
+                  "node",
+                  "e2e/scenario.mjs",
+                  "--base",
+                  base,
+                  "--admin-token",
+                  ADMIN_TOKEN,
+                  "--uids",
+                  "1001",
+                  "--min-runs",
+                  "2",
+                  "--shots",
+                  out.toString())
+              .directory(FRONTEND.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
+      boolean done = node.waitFor(5, TimeUnit.MINUTES);
+      if (!done) {
+        node.destroyForcibly();
+      }
+      String text = Files.readString(output, StandardCharsets.UTF_8);
+      System.out.println("--- gui-frontend/e2e/scenario.mjs ---\n" + text);
+      assertEquals(true, done, "the browser scenario did not finish in 5 minutes:\n" + text);
+      assertEquals(0, node.exitValue(), "the browser scenario failed:\n" + text);
+    }
+  }
+
+  static boolean onPath(String program) {
+    try {
+      Process p = new ProcessBuilder(program, "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The capture as the plugin on the given host would publish it. Records name their host ({@code
+   * node=worker01}), which the plugin keeps, so another host's copy renames it in the records
+   * themselves (same length, so nothing else moves).
+   */
+  static List<ProvEvent> pluginEvents(Path log, String host) throws Exception {
+    byte[] all = Files.readAllBytes(log);
+    if (!host.equals("worker01")) {
+      all =
+          new String(all, StandardCharsets.ISO_8859_1)
+              .replace("node=worker01 ", "node=" + host + " ")
+              .getBytes(StandardCharsets.ISO_8859_1);
+    }
+    List<ProvEvent> out = new ArrayList<>();
+    EventSink sink =
+        new EventSink() {
+          @Override
+          public void accept(ProvEvent event) {
+            out.add(event);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    AuditStreamProcessor p =
+        new AuditStreamProcessor(
+            host,
+            UrsprungVersion.producer("ursprung-auditd-plugin"),
+            sink,
+            u -> u == 1001 ? "bob" : null,
+            g -> null,
+            2000,
+            false);
+    int start = 0;
+    for (int i = 0; i < all.length; i++) {
+      if (all[i] == '\n') {
+        p.acceptLine(all, start, i - start);
+        start = i + 1;
+      }
+    }
+    p.endOfInput();
+    return out;
+  }
+}
