@@ -139,15 +139,9 @@ public final class Backend implements AutoCloseable {
               cfg.showJavalinBanner = false;
               cfg.jsonMapper(new JavalinJackson(mapper, false));
               cfg.http.maxRequestSize = 64 * 1024;
-              cfg.bundledPlugins.enableCors(
-                  cors ->
-                      cors.addRule(
-                          rule -> {
-                            List<String> origins = config.corsOrigins();
-                            rule.allowHost(
-                                origins.get(0),
-                                origins.subList(1, origins.size()).toArray(String[]::new));
-                          }));
+              // CORS is answered by cors() below, not by Javalin's plugin: the plugin also
+              // refused the GUI's own scripts when the page was opened under any other name
+              // than the configured origin (http://master:3000 instead of localhost).
               if (config.serveGui()) {
                 cfg.staticFiles.add(
                     sf -> {
@@ -162,6 +156,9 @@ public final class Backend implements AutoCloseable {
     Routes routes = new Routes(app);
 
     app.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+    app.before(ctx -> cors(ctx, config.corsOrigins()));
+    // Browsers ask before a cross-origin call with a bearer token; cors() has answered already.
+    app.options(API + "/*", ctx -> ctx.status(204), Access.PUBLIC);
     app.beforeMatched(ctx -> authorize(ctx, services));
     app.after(
         ctx -> {
@@ -222,6 +219,30 @@ public final class Backend implements AutoCloseable {
     new AlertResource(services.alerts()).register(routes);
     new TrackedResource(services.tracked()).register(routes);
     return new Backend(app, routes, config, database);
+  }
+
+  /**
+   * CORS for the API: a browser page may call it from its own origin (the GUI served on this port,
+   * under whatever name the user typed) or from one of the configured origins; any other origin
+   * gets no CORS headers, so the browser keeps the answer from that page. Nothing is refused on the
+   * server side: CORS protects browsers' users, authentication protects the data.
+   */
+  static void cors(Context ctx, List<String> allowed) {
+    String origin = ctx.header("Origin");
+    if (origin == null || !ctx.path().startsWith(API)) {
+      return;
+    }
+    boolean sameOrigin = origin.equals(ctx.scheme() + "://" + ctx.host());
+    if (!sameOrigin && !allowed.contains(origin)) {
+      return;
+    }
+    ctx.header("Access-Control-Allow-Origin", origin);
+    ctx.header("Vary", "Origin");
+    if (ctx.method() == io.javalin.http.HandlerType.OPTIONS) {
+      ctx.header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE");
+      ctx.header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+      ctx.header("Access-Control-Max-Age", "600");
+    }
   }
 
   private static void authorize(Context ctx, Services services) {

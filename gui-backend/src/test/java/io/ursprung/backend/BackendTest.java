@@ -223,6 +223,44 @@ class BackendTest {
   }
 
   @Test
+  void corsAllowsTheServersOwnOriginWhateverItsName() throws Exception {
+    // The GUI opened as http://<this host>:<port> calls the API on the same origin.
+    HttpResponse<String> same = get("/api/v1/health", null, Map.of("Origin", base));
+    assertEquals(200, same.statusCode());
+    assertEquals(base, same.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+  }
+
+  @Test
+  void corsPreflightIsAnsweredForAllowedOriginsOnly() throws Exception {
+    HttpResponse<String> ok =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/processes"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "http://localhost:3000")
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(204, ok.statusCode(), ok.body());
+    assertEquals(
+        "http://localhost:3000", ok.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+    assertTrue(
+        ok.headers()
+            .firstValue("Access-Control-Allow-Headers")
+            .orElse("")
+            .contains("Authorization"));
+    HttpResponse<String> evil =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/processes"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "http://evil.example")
+                .header("Access-Control-Request-Method", "GET")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertNull(evil.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+  }
+
+  @Test
   void reproduceAsScriptIsText() throws Exception {
     HttpResponse<String> r =
         get(
