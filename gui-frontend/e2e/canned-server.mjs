@@ -238,6 +238,9 @@ function api(method, url, headers, body) {
   if (route === "/lineage") return one(lineage(q.get("nodeId"), q.get("direction") ?? "upstream", Number(q.get("depth") ?? 10)));
   if (route === "/reproduce") return one(reproduce(q.get("path")));
   if (route === "/runs") return [200, { items: RUNS, offset: 0, limit: 50, more: false }];
+  if (route === "/alerts") {
+    return [200, { items: [{ id: 1, ruleId: "r1", actionIndex: 0, message: "a binary ran from /tmp", host: H, eventId: "worker01:auditd:77:0", eventType: "process.exec", eventTime: T(5), pid: 4242, path: "/tmp/x" }], offset: 0, limit: 20 }];
+  }
   if (route === "/runs/compare") {
     const ids = (q.get("ids") ?? "").split(",");
     if (ids.length < 2) return [400, { status: 400, message: "1 parameter is invalid", errors: [{ field: "ids", message: "compare at least 2 runs" }] }];

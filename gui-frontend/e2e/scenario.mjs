@@ -57,10 +57,13 @@ export async function runScenario(page, { base, name, password, shots, log = con
   // Dashboard.
   await page.waitForSelector("section[aria-labelledby=recent] table, section[aria-labelledby=recent] .notice", { timeout: TIMEOUT });
   await page.waitForFunction(() => !document.querySelector("section[aria-labelledby=srv] p")?.textContent.includes("Checking"), null, { timeout: TIMEOUT });
+  await page.waitForSelector("section[aria-labelledby=alerts] table, section[aria-labelledby=alerts] .notice", { timeout: TIMEOUT });
   await shot(page, shots, "02-dashboard", log);
   const dash = await page.textContent("main");
   assert.match(dash, /Events ingested per second/);
   assert.match(dash, /Lost events/);
+  // Alerts from ALERT rules: a table for admins, a sentence otherwise; never a blank section.
+  assert.match(dash, /Alerts from rules[\s\S]*(When|Alerts are shown to admins only|No alerts|Alerts are not available)/);
 
   // 2. Search out/rows.sorted.gz.
   await page.click("nav a[href='#/graph']");

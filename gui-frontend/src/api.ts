@@ -16,6 +16,17 @@ import type {
 
 export const API = "/api/v1";
 
+/** One alert recorded by an ALERT rule (GET /api/v1/alerts, admins only). */
+export interface Alert {
+  id: number;
+  message: string;
+  host: string;
+  eventType?: string | null;
+  eventTime: string;
+  pid?: number | null;
+  path?: string | null;
+}
+
 export class ApiError extends Error {
   constructor(
     message: string,
@@ -144,4 +155,5 @@ export class Api {
     this.get<Page<RunSummary>>("runs" + query(p));
   compareRuns = (ids: string[]) => this.get<RunComparison>("runs/compare" + query({ ids: ids.join(",") }));
   jobs = () => this.get<Page<Record<string, unknown>>>("jobs");
+  alerts = (limit = 20) => this.get<{ items: Alert[] }>("alerts" + query({ limit }));
 }

@@ -17,12 +17,46 @@ export const renderDashboard: View = (root, ctx) => {
   const server = h("p", { role: "status" }, "Checking the server…");
   const figures = h("dl", { className: "figures" });
   const runs = h("div", {}, notice("Loading recent runs…"));
+  const alerts = h("div", {}, notice("Loading alerts…"));
   root.append(
     h("h2", {}, "Dashboard"),
     h("section", { "aria-labelledby": "srv" }, h("h3", { id: "srv" }, "Server"), server),
     h("section", { "aria-labelledby": "ingest" }, h("h3", { id: "ingest" }, "Ingest"), figures),
     h("section", { "aria-labelledby": "recent" }, h("h3", { id: "recent" }, "Recent runs"), runs),
+    h("section", { "aria-labelledby": "alerts" }, h("h3", { id: "alerts" }, "Alerts from rules"), alerts),
   );
+
+  ctx.api
+    .alerts(20)
+    .then((page) =>
+      alerts.replaceChildren(
+        page.items.length
+          ? h(
+              "table",
+              { className: "grid" },
+              h("caption", { className: "sr-only" }, "The most recent alerts raised by ALERT rules"),
+              h("thead", {}, h("tr", {}, ["When", "Host", "Alert", "Path", "PID"].map((t) => h("th", { scope: "col" }, t)))),
+              h(
+                "tbody",
+                {},
+                page.items.map((a) =>
+                  h("tr", {}, h("td", {}, formatTime(a.eventTime)), h("td", {}, a.host), h("td", { className: "bad" }, a.message), h("td", { className: "mono" }, a.path ?? ""), h("td", {}, a.pid == null ? "" : String(a.pid))),
+                ),
+              ),
+            )
+          : notice("No alerts: no ALERT rule has fired.", "empty"),
+      ),
+    )
+    .catch((e) =>
+      alerts.replaceChildren(
+        notice(
+          e instanceof ApiError && e.status === 403
+            ? "Alerts are shown to admins only."
+            : `Alerts are not available: ${messageOf(e)}`,
+          e instanceof ApiError && e.status === 403 ? "empty" : "error",
+        ),
+      ),
+    );
 
   ctx.api
     .health()

@@ -3,9 +3,32 @@ import type { View } from "../app";
 import { h, notice } from "../lib/dom";
 import { exitText, formatDuration, formatTime } from "../lib/format";
 
-// Jobs and accounting come from the job audit records (BRIEF §4). The API has no jobs endpoint
-// yet; the view asks anyway so that it fills itself the day one exists, and meanwhile lists the
-// runs that are batch jobs.
+// Jobs and accounting come from the job audit records (BRIEF §4, GET /api/v1/jobs): the owner and
+// admins see them. A server without job audit answers 404; the view then lists the runs that are
+// batch jobs instead.
+
+const JOB_COLUMNS: [string, string][] = [
+  ["jobId", "Job"],
+  ["user", "User"],
+  ["gatewayUser", "Gateway user"],
+  ["resourceManager", "Manager"],
+  ["localJobId", "Local id"],
+  ["executingHost", "Host"],
+  ["state", "State"],
+  ["exitCode", "Exit"],
+  ["created", "Created"],
+  ["started", "Started"],
+  ["finished", "Finished"],
+  ["elapsedSeconds", "Elapsed (s)"],
+  ["userCpuSeconds", "User CPU (s)"],
+  ["systemCpuSeconds", "System CPU (s)"],
+];
+
+function cell(key: string, v: unknown): string {
+  if (v == null) return "";
+  if (typeof v === "string" && ["created", "started", "finished"].includes(key)) return formatTime(v);
+  return String(v);
+}
 
 export const renderJobs: View = (root, ctx) => {
   ctx.title("Jobs");
@@ -18,13 +41,22 @@ export const renderJobs: View = (root, ctx) => {
         body.replaceChildren(notice("No job audit records that you may see.", "empty"));
         return;
       }
-      const cols = Object.keys(page.items[0]);
       body.replaceChildren(
         h(
           "table",
           { className: "grid" },
-          h("thead", {}, h("tr", {}, cols.map((c) => h("th", { scope: "col" }, c)))),
-          h("tbody", {}, page.items.map((j) => h("tr", {}, cols.map((c) => h("td", {}, j[c] == null ? "" : String(j[c])))))),
+          h("thead", {}, h("tr", {}, JOB_COLUMNS.map(([, label]) => h("th", { scope: "col" }, label)))),
+          h(
+            "tbody",
+            {},
+            page.items.map((j) =>
+              h(
+                "tr",
+                {},
+                JOB_COLUMNS.map(([key]) => h("td", { className: key === "state" && String(j[key] ?? "").startsWith("FAIL") ? "bad" : key === "jobId" ? "mono" : "" }, cell(key, j[key]))),
+              ),
+            ),
+          ),
         ),
       );
     } catch (e) {
@@ -32,7 +64,7 @@ export const renderJobs: View = (root, ctx) => {
       const parts: HTMLElement[] = [
         notice(
           missing
-            ? "Job audit is not available on this server yet: it has no jobs endpoint. When job records are collected (ursprung job, provd's spool uploader) and served, per-job lifecycle and accounting appear here."
+            ? "Job audit is not available on this server: it has no jobs endpoint."
             : `Jobs are not available: ${messageOf(e)}`,
           missing ? "empty" : "error",
         ),
