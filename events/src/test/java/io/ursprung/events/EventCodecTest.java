@@ -159,6 +159,73 @@ class EventCodecTest {
         () -> CODEC.fromJson("{\"schemaVersion\":1,\"id\":\"x\",\"data\":{\"kind\":"));
   }
 
+  @Test
+  void fastTimeParserAgreesWithInstantParse() {
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 200_000; i++) {
+      Instant t =
+          Instant.ofEpochSecond(random.nextLong() % 8_000_000_000L, random.nextInt(1_000_000_000));
+      String text = (i % 3 == 0) ? t.toString() : WireTime.format(t);
+      assertEquals(Instant.parse(text), EventCodec.parseInstant(text), text);
+    }
+    for (String edge :
+        List.of(
+            "2024-02-29T00:00:00Z",
+            "2026-12-31T23:59:59.999999999Z",
+            "1970-01-01T00:00:00.000Z",
+            "2026-11-20T09:14:03.5Z")) {
+      assertEquals(Instant.parse(edge), EventCodec.parseInstant(edge), edge);
+    }
+    for (String odd :
+        List.of(
+            "2023-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-11-20T24:00:00Z",
+            "2026-11-20T23:59:60Z",
+            "2026-11-20T09:14:03.Z",
+            "2026-11-20t09:14:03Z")) {
+      // Whatever Instant.parse does with it, the fast path does too.
+      assertEquals(
+          parseOrError(odd, Instant::parse), parseOrError(odd, EventCodec::parseInstant), odd);
+    }
+  }
+
+  private static Object parseOrError(String s, java.util.function.Function<String, Instant> f) {
+    try {
+      return f.apply(s);
+    } catch (java.time.DateTimeException e) {
+      return "rejected";
+    }
+  }
+
+  @Test
+  void blankProducerIsMalformedNotACrash() {
+    var e =
+        assertThrows(
+            MalformedEventException.class,
+            () ->
+                CODEC.fromJson(
+                    "{\"schemaVersion\":1,\"id\":\"x\",\"type\":\"process.exit\",\"producer\":{\"name\":\" \",\"version\":\"1\"},"
+                        + "\"host\":\"h\",\"time\":\"2026-01-01T00:00:00Z\",\"data\":{\"process\":{\"pid\":1,\"start\":\"2026-01-01T00:00:00Z\"},\"how\":\"exit\"}}"));
+    assertTrue(e.getMessage().contains("producer"), e.getMessage());
+  }
+
+  @Test
+  void producersAreShared() throws Exception {
+    ProvEvent a =
+        CODEC.fromJson(
+            CODEC.toJson(
+                ProvEvent.of(
+                    "h:1:0", PRODUCER, "h", Instant.EPOCH, new Ipc("pipe", null, ref(1), ref(2)))));
+    ProvEvent b =
+        CODEC.fromJson(
+            CODEC.toJson(
+                ProvEvent.of(
+                    "h:2:0", PRODUCER, "h", Instant.EPOCH, new Ipc("pipe", null, ref(1), ref(2)))));
+    assertEquals(PRODUCER, a.producer());
+    assertTrue(a.producer() == b.producer(), "one Producer instance per name and version");
+  }
+
   private static ProcessRef ref(int pid) {
     return new ProcessRef(pid, Instant.EPOCH);
   }
