@@ -21,12 +21,26 @@ final class AuditCapture {
 
   /** The provenance events the plugin makes of a plugin-stream log (plain or .gz). */
   static List<ProvEvent> events(Path log) throws IOException {
+    return events(log, "worker01");
+  }
+
+  /**
+   * The same, as if the capture had been made on another host: its {@code node=worker01} records
+   * are renamed, so one capture can stand for runs on two hosts.
+   */
+  static List<ProvEvent> events(Path log, String host) throws IOException {
     byte[] all;
     try (InputStream in =
         log.toString().endsWith(".gz")
             ? new GZIPInputStream(Files.newInputStream(log))
             : Files.newInputStream(log)) {
       all = in.readAllBytes();
+    }
+    if (!host.equals("worker01")) {
+      all =
+          new String(all, java.nio.charset.StandardCharsets.ISO_8859_1)
+              .replace("node=worker01 ", "node=" + host + " ")
+              .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
     List<ProvEvent> out = new ArrayList<>();
     EventSink sink =
@@ -44,7 +58,7 @@ final class AuditCapture {
         };
     AuditStreamProcessor p =
         new AuditStreamProcessor(
-            "worker01",
+            host,
             UrsprungVersion.producer("ursprung-auditd-plugin"),
             sink,
             u -> u == 1001 ? "bob" : null,

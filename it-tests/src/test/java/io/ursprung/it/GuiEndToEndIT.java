@@ -10,9 +10,6 @@ import io.ursprung.backend.BackendConfig;
 import io.ursprung.consumer.Source;
 import io.ursprung.db.graph.GraphStore;
 import io.ursprung.events.ProvEvent;
-import io.ursprung.events.UrsprungVersion;
-import io.ursprung.plugin.audit.AuditStreamProcessor;
-import io.ursprung.plugin.sink.EventSink;
 import io.ursprung.testkit.KafkaExtension;
 import io.ursprung.testkit.PostgresExtension;
 import io.ursprung.testkit.TestDatabase;
@@ -62,8 +59,8 @@ class GuiEndToEndIT {
         "gui-frontend's node modules are not installed (build gui-frontend first)");
 
     Path log = TESTDATA.resolve("etl-bob.plugin-stream.log");
-    List<ProvEvent> events = new ArrayList<>(pluginEvents(log, "worker01"));
-    events.addAll(pluginEvents(log, "worker02"));
+    List<ProvEvent> events = new ArrayList<>(AuditCapture.events(log, "worker01"));
+    events.addAll(AuditCapture.events(log, "worker02"));
     String topic = kafka.createTopic("auditd-gui", 2);
     AtomicLong progress = new AtomicLong(-1);
     try (ConsumerHarness.Running c =
@@ -83,8 +80,8 @@ class GuiEndToEndIT {
           });
     }
 
-    // The GUI's origin must be the one allowed by CORS: browsers send Origin with module scripts
-    // and the backend refuses other origins, so the port is chosen before the backend starts.
+    // The port is chosen before the backend starts so that the page's origin is known; the
+    // backend allows its own origin anyway, and CORS names it explicitly as a deployment would.
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -146,52 +143,5 @@ class GuiEndToEndIT {
     } catch (IOException | InterruptedException e) {
       return false;
     }
-  }
-
-  /**
-   * The capture as the plugin on the given host would publish it. Records name their host ({@code
-   * node=worker01}), which the plugin keeps, so another host's copy renames it in the records
-   * themselves (same length, so nothing else moves).
-   */
-  static List<ProvEvent> pluginEvents(Path log, String host) throws Exception {
-    byte[] all = Files.readAllBytes(log);
-    if (!host.equals("worker01")) {
-      all =
-          new String(all, StandardCharsets.ISO_8859_1)
-              .replace("node=worker01 ", "node=" + host + " ")
-              .getBytes(StandardCharsets.ISO_8859_1);
-    }
-    List<ProvEvent> out = new ArrayList<>();
-    EventSink sink =
-        new EventSink() {
-          @Override
-          public void accept(ProvEvent event) {
-            out.add(event);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    AuditStreamProcessor p =
-        new AuditStreamProcessor(
-            host,
-            UrsprungVersion.producer("ursprung-auditd-plugin"),
-            sink,
-            u -> u == 1001 ? "bob" : null,
-            g -> null,
-            2000,
-            false);
-    int start = 0;
-    for (int i = 0; i < all.length; i++) {
-      if (all[i] == '\n') {
-        p.acceptLine(all, start, i - start);
-        start = i + 1;
-      }
-    }
-    p.endOfInput();
-    return out;
   }
 }
