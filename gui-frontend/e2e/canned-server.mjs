@@ -12,6 +12,26 @@ const T = (s) => `2025-11-20T09:14:${String(s).padStart(2, "0")}.${String((s * 1
 
 export const USER = { name: "bob", password: "bob-password-123" };
 const TOKEN = "canned-token-for-bob-0123456789";
+// An admin, for what only admins see (tracked file content).
+export const ADMIN = { name: "alice", password: "alice-password-123" };
+const ADMIN_TOKEN = "canned-token-for-alice-0123456789";
+const TRACKED_DIFF = [
+  "diff --git a/worker01/home/bob/etl/out/rows.csv b/worker01/home/bob/etl/out/rows.csv",
+  "index 1a2b3c4..5d6e7f8 100644",
+  "--- a/worker01/home/bob/etl/out/rows.csv",
+  "+++ b/worker01/home/bob/etl/out/rows.csv",
+  "@@ -1,4 +1,4 @@",
+  " id,name,amount",
+  "-1,alpha,10",
+  "+1,alpha,12",
+  " 2,beta,20",
+  " 3,gamma,30",
+  "@@ -9,2 +9,3 @@",
+  " 8,theta,80",
+  " 9,iota,90",
+  "+10,kappa,100",
+  "",
+].join("\n");
 
 function f(name, path, version = 1, t = 1) {
   return { id: `f:${H}:${name}:${version}`, type: "file", host: H, path, version, versionTime: T(t), fs: "253:1", inode: 1000 + name.length, size: 64 * version };
@@ -209,14 +229,42 @@ function api(method, url, headers, body) {
   if (route === "/login" && method === "POST") {
     const b = JSON.parse(body || "{}");
     if (b.name === USER.name && b.password === USER.password) return [200, { token: TOKEN, expiresAt: "2099-01-01T00:00:00Z", user: { name: "bob", role: "viewer", uids: [1001], gids: [] } }];
+    if (b.name === ADMIN.name && b.password === ADMIN.password) return [200, { token: ADMIN_TOKEN, expiresAt: "2099-01-01T00:00:00Z", user: { name: "alice", role: "admin", uids: [], gids: [] } }];
     return [401, { status: 401, message: "unknown user name or wrong password", errors: [] }];
   }
-  if (headers.authorization !== `Bearer ${TOKEN}`) return [401, { status: 401, message: "missing or unknown token", errors: [] }];
+  const admin = headers.authorization === `Bearer ${ADMIN_TOKEN}`;
+  if (!admin && headers.authorization !== `Bearer ${TOKEN}`) return [401, { status: 401, message: "missing or unknown token", errors: [] }];
   if (route === "/logout") return [204, null];
-  if (route === "/me") return [200, { name: "bob", role: "viewer", uids: [1001], gids: [] }];
+  if (route === "/me") return [200, admin ? { name: "alice", role: "admin", uids: [], gids: [] } : { name: "bob", role: "viewer", uids: [1001], gids: [] }];
+  if (route.startsWith("/tracked")) {
+    if (!admin) return [403, { status: 403, message: "this needs the admin role", errors: [] }];
+    const v = (n, t, size) => ({ host: H, eventId: `${H}:auditd:${900 + n}:0`, fs: "253:1", inode: F.rows.inode, path: F.rows.path, versionTime: T(t), repository: "/var/lib/ursprung/tracked.git", repoPath: `${H}${F.rows.path}`, commitId: `${n}`.repeat(40), size });
+    if (route === "/tracked") return [200, { items: q.get("path") === F.rows.path ? [v(1, 6, 180), v(2, 30, 196)] : [] }];
+    if (route === "/tracked/diff") return [200, TRACKED_DIFF, "text/x-diff; charset=utf-8"];
+  }
   if (route === "/metrics") {
     eventsCounter += 2500;
-    return [200, `# TYPE ursprung_backend_uptime_seconds gauge\nursprung_backend_uptime_seconds 42\nursprung_consumer_events_total{host="worker01"} ${eventsCounter}\n`, "text/plain"];
+    const now = Date.now() / 1000;
+    const l = '{source="auditd",instance="master/auditd/4242-canned",group="ursprung-consumer-auditd",topic="auditd"}';
+    return [
+      200,
+      [
+        "# TYPE ursprung_backend_uptime_seconds gauge",
+        "ursprung_backend_uptime_seconds 42",
+        `ursprung_backend_time_seconds ${now}`,
+        "ursprung_ingest_status_up 1",
+        `ursprung_consumer_up${l} 1`,
+        `ursprung_consumer_events_total${l} ${eventsCounter}`,
+        `ursprung_consumer_dead_lettered_total${l} 1`,
+        `ursprung_consumer_updated_timestamp_seconds${l} ${now - 4}`,
+        `ursprung_host_last_event_timestamp_seconds{host="worker01",kind="host"} ${now - 60}`,
+        'ursprung_plugin_kernel_available{host="worker01",reason="not root"} 0',
+        `ursprung_plugin_reported_timestamp_seconds{host="worker01"} ${now - 12}`,
+        "ursprung_plugin_report_interval_seconds{host=\"worker01\"} 30",
+        "",
+      ].join("\n"),
+      "text/plain",
+    ];
   }
   if (route === "/files") {
     const glob = q.get("glob");

@@ -30,6 +30,28 @@ async function waitRender(page, after) {
   await page.waitForFunction((n) => Number(document.querySelector("#cy")?.dataset.rendered ?? 0) > n, after, { timeout: TIMEOUT });
 }
 
+/** Model and on-page positions of every node on the canvas, by id. */
+async function positions(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const n of window.__ursprung.cy.nodes().toArray()) {
+      const p = n.position();
+      const r = n.renderedPosition();
+      out[n.id()] = { x: p.x, y: p.y, rx: r.x, ry: r.y, label: n.data("label") };
+    }
+    return out;
+  });
+}
+
+/** The labels of two node boxes (144 × 30) that overlap, or null. */
+function overlapping(pos) {
+  const list = Object.values(pos);
+  for (let i = 0; i < list.length; i++)
+    for (let j = i + 1; j < list.length; j++)
+      if (Math.abs(list[i].x - list[j].x) < 144 && Math.abs(list[i].y - list[j].y) < 30) return `${list[i].label} and ${list[j].label}`;
+  return null;
+}
+
 /** Paths of the file nodes on screen (from the keyboard node list, which mirrors the canvas). */
 async function pathsOnScreen(page) {
   return page.$$eval("#node-list button.node-item.file", (bs) => bs.map((b) => b.textContent.replace(/^File /, "")));
@@ -55,13 +77,17 @@ export async function runScenario(page, { base, name, password, shots, log = con
   log(`signed in as ${name}`);
 
   // Dashboard.
-  await page.waitForSelector("section[aria-labelledby=recent] table, section[aria-labelledby=recent] .notice", { timeout: TIMEOUT });
+  // "Loading …" is a .notice.info too: wait for the answer (a table, or an empty or error notice).
+  await page.waitForSelector("section[aria-labelledby=recent] table, section[aria-labelledby=recent] .notice.empty, section[aria-labelledby=recent] .notice.error", { timeout: TIMEOUT });
   await page.waitForFunction(() => !document.querySelector("section[aria-labelledby=srv] p")?.textContent.includes("Checking"), null, { timeout: TIMEOUT });
-  await page.waitForSelector("section[aria-labelledby=alerts] table, section[aria-labelledby=alerts] .notice", { timeout: TIMEOUT });
+  await page.waitForSelector("section[aria-labelledby=alerts] table, section[aria-labelledby=alerts] .notice.empty, section[aria-labelledby=alerts] .notice.error", { timeout: TIMEOUT });
   await shot(page, shots, "02-dashboard", log);
   const dash = await page.textContent("main");
   assert.match(dash, /Events ingested per second/);
   assert.match(dash, /Lost events/);
+  // Ingest figures: numbers for admins, and for viewers the reason there are none, never a bare 0.
+  await page.waitForFunction(() => !document.querySelector("[data-figure=events]")?.textContent.includes("loading"), null, { timeout: TIMEOUT });
+  assert.match(await page.textContent("[data-figure=events]"), /stored in total|not available.*only admins may read the server's metrics|no data yet/);
   // Alerts from ALERT rules: a table for admins, a sentence otherwise; never a blank section.
   assert.match(dash, /Alerts from rules[\s\S]*(When|Alerts are shown to admins only|No alerts|Alerts are not available)/);
 
@@ -101,11 +127,23 @@ export async function runScenario(page, { base, name, password, shots, log = con
       return { x: box.left + p.x, y: box.top + p.y, label: n.data("label") };
     });
     assert.ok(target, `nothing left to expand and no out/rows.csv; on screen: ${paths}`);
+    const placed = await positions(page);
     before = await renders(page);
     await page.mouse.click(target.x, target.y);
     await waitRender(page, before);
     clicked.push(target.label);
     paths = await pathsOnScreen(page);
+    // An expansion keeps the user's mental map: every node drawn before (the clicked one and those
+    // expanded earlier included) is where it was, on the page too (the view did not move), and the
+    // new nodes overlap nothing.
+    const now = await positions(page);
+    for (const [id, p] of Object.entries(placed)) {
+      const q = now[id];
+      if (!q) continue; // filtered out meanwhile (not expected, but not this check's business)
+      assert.ok([q.x - p.x, q.y - p.y, q.rx - p.rx, q.ry - p.ry].every((d) => Math.abs(d) < 0.5), `${p.label} moved from ${JSON.stringify(p)} to ${JSON.stringify(q)} when ${target.label} was expanded`);
+    }
+    const overlap = overlapping(now);
+    assert.equal(overlap, null, `nodes overlap after expanding ${target.label}: ${overlap}`);
   }
   assert.ok(paths.some((p) => p.endsWith("/out/rows.csv")), `out/rows.csv never appeared after expanding ${clicked}`);
   log(`out/rows.csv appeared after expanding: ${clicked.join(", ")}`);
@@ -127,6 +165,8 @@ export async function runScenario(page, { base, name, password, shots, log = con
   const rowsBtn = await page.$("#node-list button.node-item.file:has-text('/out/rows.csv')");
   await rowsBtn.click();
   await page.waitForSelector("#details h4:has-text('Versions')", { timeout: TIMEOUT });
+  // Tracked content is admin-only; a viewer is told so in words.
+  assert.match(await page.textContent("#details section.tracked"), /shown to admins only/);
   await page.click("#reproduce");
   await page.waitForSelector("#reproduce-script", { timeout: TIMEOUT });
   const script = await page.textContent("#reproduce-script");
@@ -161,12 +201,17 @@ export async function runScenario(page, { base, name, password, shots, log = con
 
   // Jobs: filled or saying why not, never blank.
   await page.click("nav a[href='#/jobs']");
+  // Wait for the Jobs view itself (the previous view may still be on screen right after the click),
+  // then for its records or its reason for having none.
+  await page.waitForSelector("main h2:has-text('Jobs and accounting')", { timeout: TIMEOUT });
   await page.waitForFunction(() => !document.querySelector("main")?.textContent.includes("Loading jobs"), null, { timeout: TIMEOUT });
-  assert.ok((await page.textContent("main")).length > 40);
+  const jobsText = await page.textContent("main");
+  assert.ok(jobsText.replace("Jobs and accounting", "").trim().length > 20, `the Jobs view is nearly empty: ${jobsText}`);
   await shot(page, shots, "08-jobs", log);
 
   // Sign out returns to the login form.
-  await page.click("header button:has-text('Sign out')");
+  // The viewer's scenario ends signed out; sign out here otherwise.
+  if (await page.$("button:has-text('Sign out')")) await page.click("button:has-text('Sign out')");
   await page.waitForSelector("#login-name", { timeout: TIMEOUT });
   return timings;
 }
@@ -204,6 +249,7 @@ async function main() {
   page.on("response", (r) => r.status() >= 400 && console.log(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`));
   try {
     const t = await runScenario(page, { base, name, password, shots, minRuns: Number(arg("min-runs", "2")) });
+    await adminDashboard(page, { base, token, shots });
     assert.deepEqual(problems, [], "the page threw");
     console.log(`E2E PASSED against ${base}; first graph after search in ${t.firstGraphMs} ms`);
   } catch (e) {
@@ -214,6 +260,37 @@ async function main() {
   } finally {
     await close();
   }
+}
+
+/**
+ * The ingest figures are admin-only (they come from GET /api/v1/metrics): an admin signs in and
+ * the dashboard must show a figure for events ingested, from the consumer's status row.
+ */
+async function adminDashboard(page, { base, token, shots, log = console.log }) {
+  const name = "e2e-admin";
+  const password = `e2e-${Math.random().toString(36).slice(2)}-admin`;
+  const put = await fetch(`${base}/api/v1/users/${name}`, {
+    method: "PUT",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ password, role: "admin", uids: [], gids: [] }),
+  });
+  assert.ok(put.ok, `creating ${name} failed: ${put.status} ${await put.text()}`);
+  // The viewer's scenario ends signed out; sign out here otherwise.
+  if (await page.$("button:has-text('Sign out')")) await page.click("button:has-text('Sign out')");
+  await page.waitForSelector("#login-name", { timeout: TIMEOUT });
+  await page.fill("#login-name", name);
+  await page.fill("#login-password", password);
+  await page.click("form.login button[type=submit]");
+  await page.waitForSelector("header .user-name", { timeout: TIMEOUT });
+  await page.goto(base + "/#/");
+  await page.waitForSelector("[data-figure=events] dd:first-of-type:not(.na)", { timeout: TIMEOUT });
+  await page.waitForSelector("[data-figure=lost] dd", { timeout: TIMEOUT });
+  const events = await page.textContent("[data-figure=events]");
+  log(`admin dashboard, events figure: ${events}`);
+  assert.match(events, /Events ingested per second\d+(\.\d)?[\d,]+ stored in total/);
+  assert.match(await page.textContent("[data-figure=lag]"), /Consumer lag \(events\)\d/);
+  assert.match(await page.textContent("[data-figure=dlq]"), /Dead-lettered events\d/);
+  await shot(page, shots, "10-dashboard-admin", log);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -11,6 +11,7 @@ import type {
   ReproducePlan,
   RunComparison,
   RunSummary,
+  TrackedVersion,
   User,
 } from "./types";
 
@@ -156,4 +157,6 @@ export class Api {
   compareRuns = (ids: string[]) => this.get<RunComparison>("runs/compare" + query({ ids: ids.join(",") }));
   jobs = () => this.get<Page<Record<string, unknown>>>("jobs");
   alerts = (limit = 20) => this.get<{ items: Alert[] }>("alerts" + query({ limit }));
+  trackedVersions = (path: string) => this.get<{ items: TrackedVersion[] }>("tracked" + query({ path }));
+  trackedDiff = (host: string, from: string, to: string) => this.text("tracked/diff" + query({ host, from, to }), "text/x-diff, text/plain");
 }

@@ -191,3 +191,18 @@ export interface RunComparison {
   /** Metrics captured by rules (name → one value per run); not served by the API yet. */
   metrics?: { name: string; values: (string | number | null)[] }[];
 }
+
+/** A file version whose content a TRACK rule kept (GET /api/v1/tracked, admins only). */
+export interface TrackedVersion {
+  host: string;
+  /** Names the version in /tracked/content and /tracked/diff. */
+  eventId: string;
+  fs?: string;
+  inode?: number;
+  path: string;
+  versionTime: string;
+  repository?: string;
+  repoPath?: string;
+  commitId: string;
+  size: number;
+}

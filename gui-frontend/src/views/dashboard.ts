@@ -2,14 +2,12 @@ import { ApiError, messageOf } from "../api";
 import type { View } from "../app";
 import { h, notice } from "../lib/dom";
 import { exitText, formatDuration, formatTime } from "../lib/format";
-import { firstTotal, labelValues, parsePrometheus, rate, type Sample } from "../lib/metrics";
+import { ingestFigures, type IngestFigure } from "../lib/ingest";
+import { parsePrometheus, rate, total, type Sample } from "../lib/metrics";
 import type { RunSummary } from "../types";
 
-// Series names the consumer and plugin publish (or will: until they do, the figure says so).
-const EVENTS = ["ursprung_consumer_events_total", "ursprung_consumer_records_total"];
-const LAG = ["ursprung_consumer_lag", "ursprung_consumer_lag_records", "kafka_consumergroup_lag"];
-const DLQ = ["ursprung_consumer_dead_lettered_total", "ursprung_consumer_dlq_total", "ursprung_dlq_events_total"];
-const LOST = ["ursprung_auditd_lost", "ursprung_plugin_kernel_lost", "ursprung_plugin_lost_total"];
+// The ingest figures come from the series consumers and plugins report through the store
+// (lib/ingest.ts); the page reads them again every POLL_MS.
 const POLL_MS = 10_000;
 
 export const renderDashboard: View = (root, ctx) => {
@@ -71,32 +69,41 @@ export const renderDashboard: View = (root, ctx) => {
   let prev: { value: number; at: number } | null = null;
   let samples: Sample[] | null = null;
   let metricsProblem = "";
+  let measured: number | null = null;
 
-  // A div per figure inside the dl keeps each label with its value in the grid.
-  const figure = (label: string, value: string | null, why: string, pending = false) =>
-    h("div", { className: "figure" }, h("dt", {}, label), h("dd", { className: value === null || pending ? "na" : "" }, value ?? `not available: ${why}`));
-
-  function drawFigures(eventsPerSecond: number | null): void {
-    const why = metricsProblem || "the server does not report it yet";
-    const hostsFromMetrics = samples ? labelValues(samples, EVENTS[0], "host") : [];
-    const hosts = hostsFromMetrics.length ? hostsFromMetrics : runHosts;
-    const hostsText = hosts.length
-      ? `${hosts.length}: ${hosts.join(", ")}` + (hostsFromMetrics.length ? "" : " (seen in recent runs)")
-      : null;
-    const num = (names: string[]) => (samples ? firstTotal(samples, names) : null);
-    const events = num(EVENTS);
-    figures.replaceChildren(
-      figure("Hosts", hostsText, "no host has reported provenance you can see"),
-      figure(
-        "Events ingested per second",
-        eventsPerSecond !== null ? eventsPerSecond.toFixed(1) : events !== null ? "measuring… (needs two readings, 10 s apart)" : null,
-        why,
-        eventsPerSecond === null,
-      ),
-      figure("Consumer lag (events)", num(LAG)?.toString() ?? null, why),
-      figure("Dead-lettered events", num(DLQ)?.toString() ?? null, why),
-      figure("Lost events (kernel audit)", num(LOST)?.toString() ?? null, why),
+  // A div per figure inside the dl keeps each label with its value in the grid; the detail line
+  // says where the figure comes from and how old it is, or why there is none.
+  const figure = (f: IngestFigure, empty = "no data yet") =>
+    h(
+      "div",
+      { className: "figure" + (f.stale ? " stale" : ""), "data-figure": f.key },
+      h("dt", {}, f.label),
+      h("dd", { className: f.value === null ? "na" : "" }, f.value ?? empty),
+      h("dd", { className: "detail" }, (f.value === null ? f.detail.replace(/^no data yet: /, "") : f.detail) + (f.stale ? " (stale: no recent report)" : "")),
     );
+
+  function drawFigures(): void {
+    if (!samples) {
+      // Not "no data yet": the data may well exist, this page cannot read it.
+      const empty = metricsProblem ? "not available" : "loading…";
+      const why = metricsProblem || "reading the server's metrics";
+      const hostsFig: IngestFigure = runHosts.length
+        ? { key: "hosts", label: "Hosts", value: `${runHosts.length}: ${runHosts.join(", ")}`, detail: "seen in recent runs", stale: false }
+        : { key: "hosts", label: "Hosts", value: null, detail: why, stale: false };
+      figures.replaceChildren(
+        figure(hostsFig, empty),
+        ...(
+          [
+            ["events", "Events ingested per second"],
+            ["lag", "Consumer lag (events)"],
+            ["dlq", "Dead-lettered events"],
+            ["lost", "Lost events (kernel audit)"],
+          ] as const
+        ).map(([key, label]) => figure({ key, label, value: null, detail: why, stale: false }, empty)),
+      );
+      return;
+    }
+    figures.replaceChildren(...ingestFigures(samples, Date.now() / 1000, measured, runHosts).map((f) => figure(f)));
   }
 
   async function poll(): Promise<void> {
@@ -112,14 +119,14 @@ export const renderDashboard: View = (root, ctx) => {
             ? "this server has no metrics endpoint"
             : messageOf(e);
     }
-    const ev = samples ? firstTotal(samples, EVENTS) : null;
+    const ev = samples ? total(samples, "ursprung_consumer_events_total") : null;
     const cur = ev !== null ? { value: ev, at: Date.now() } : null;
-    const r = rate(prev, cur);
+    measured = rate(prev, cur);
     prev = cur;
-    drawFigures(r);
+    drawFigures();
   }
 
-  drawFigures(null);
+  drawFigures();
   void poll();
   const timer = window.setInterval(() => void poll(), POLL_MS);
 
@@ -127,7 +134,7 @@ export const renderDashboard: View = (root, ctx) => {
     .runs({ limit: 10 })
     .then((page) => {
       runHosts = [...new Set(page.items.map((r) => r.host))].sort();
-      drawFigures(null);
+      drawFigures();
       runs.replaceChildren(page.items.length ? runTable(page.items, ctx.navigate) : notice("No runs yet that you may see.", "empty"));
     })
     .catch((e) => runs.replaceChildren(notice(`Recent runs are not available: ${messageOf(e)}`, "error")));

@@ -1,11 +1,12 @@
-import { messageOf } from "../api";
+import { ApiError, messageOf } from "../api";
 import type { AppContext } from "../app";
 import { isNoisePath } from "../graph/filters";
 import { changedKeys, diffWords } from "../lib/diff";
 import { copyText, download, facts, h, notice } from "../lib/dom";
 import { durationBetween, exitText, formatDuration, formatSize, formatTime } from "../lib/format";
 import { buildScript, shJoin } from "../lib/script";
-import type { FileDetails, FileNode, FileVersion, GraphNode, ProcessDetails, ProcessNode } from "../types";
+import { parseUnifiedDiff, type DiffSummary } from "../lib/unified";
+import type { FileDetails, FileNode, FileVersion, GraphNode, ProcessDetails, ProcessNode, TrackedVersion } from "../types";
 
 // The details panel: what is known about the selected node, in full (the canvas shows short labels
 // only). It draws the node's own fields at once and fills in the server's details when they come.
@@ -232,6 +233,7 @@ function fileMore(n: FileNode, d: FileDetails, ctx: AppContext, act: DetailActio
     table,
     versions.length > 1 ? h("div", { className: "row" }, diffBtn) : null,
     diffBox,
+    trackedSection(n, ctx),
     h("h4", {}, `Writers (${writers.size})`),
     writers.size ? h("ul", { className: "compact" }, [...writers].map(([id, cmd]) => h("li", {}, link(cmd, id, act)))) : notice("No writer is known (made before capture, or by someone you may not see).", "empty"),
   );
@@ -291,3 +293,119 @@ export function versionDiff(a: FileVersion, b: FileVersion): HTMLElement {
     ),
   );
 }
+
+/**
+ * Content versions kept by TRACK rules, with a line-by-line diff between two of them. Admin only
+ * (as the API): file content is more sensitive than provenance.
+ */
+function trackedSection(n: FileNode, ctx: AppContext): HTMLElement {
+  const body = h("div", {});
+  const box = h("section", { className: "tracked", "aria-labelledby": "tracked-title" }, h("h4", { id: "tracked-title" }, "Tracked content"), body);
+  const adminOnly = () => body.replaceChildren(notice("Tracked file content (kept by TRACK rules) is shown to admins only.", "empty"));
+  if (ctx.session.user.role !== "admin") {
+    adminOnly();
+    return box;
+  }
+  body.replaceChildren(notice("Looking for tracked content…"));
+  ctx.api
+    .trackedVersions(n.path)
+    .then((r) => {
+      // The same path on another host is another file.
+      const items = r.items.filter((v) => v.host === n.host);
+      if (!items.length) {
+        body.replaceChildren(notice("This file's content is not tracked (no TRACK rule kept it).", "empty"));
+        return;
+      }
+      body.replaceChildren(trackedVersions(items, ctx));
+    })
+    .catch((e) => {
+      if (e instanceof ApiError && e.status === 403) adminOnly();
+      else body.replaceChildren(notice(`Tracked content is not available: ${messageOf(e)}`, "error"));
+    });
+  return box;
+}
+
+function trackedVersions(items: TrackedVersion[], ctx: AppContext): HTMLElement {
+  const label = (v: TrackedVersion, i: number) => `#${i + 1}, ${formatTime(v.versionTime)}, ${formatSize(v.size)}`;
+  const list = h(
+    "ol",
+    { className: "compact", id: "tracked-list" },
+    items.map((v, i) => h("li", {}, label(v, i), h("span", { className: "muted small mono" }, ` commit ${v.commitId.slice(0, 10)}`))),
+  );
+  if (items.length < 2) {
+    return h("div", {}, list, h("p", { className: "muted small" }, "One tracked version: a diff needs two."));
+  }
+  const pick = (id: string, text: string, selected: number) =>
+    h(
+      "label",
+      { for: id },
+      text,
+      " ",
+      h(
+        "select",
+        { id },
+        items.map((v, i) => h("option", { value: String(i), selected: i === selected }, label(v, i))),
+      ),
+    );
+  const from = pick("tracked-from", "From", items.length - 2);
+  const to = pick("tracked-to", "to", items.length - 1);
+  const show = h("button", { type: "button", id: "tracked-diff-button" }, "Show content diff");
+  const out = h("div", { "aria-live": "polite" });
+  show.addEventListener("click", async () => {
+    const a = items[Number((from.querySelector("select") as HTMLSelectElement).value)];
+    const b = items[Number((to.querySelector("select") as HTMLSelectElement).value)];
+    out.replaceChildren(notice("Loading the diff…"));
+    try {
+      const text = await ctx.api.trackedDiff(b.host, a.eventId, b.eventId);
+      out.replaceChildren(diffView(parseUnifiedDiff(text), label(a, items.indexOf(a)), label(b, items.indexOf(b))));
+    } catch (e) {
+      out.replaceChildren(notice(`The diff is not available: ${messageOf(e)}`, "error"));
+    }
+  });
+  return h("div", {}, list, h("div", { className: "row" }, from, to, show), out);
+}
+
+/** Most diff lines drawn; the rest is summarised (the panel is narrow, the API caps content too). */
+const MAX_DIFF_ROWS = 2000;
+
+/** A line-by-line diff: line numbers, a visible + or − per changed line, and words for readers. */
+export function diffView(d: DiffSummary, fromLabel: string, toLabel: string): HTMLElement {
+  const head = h(
+    "p",
+    { className: "small" },
+    d.binary
+      ? "Binary content: no line diff."
+      : d.rows.length
+        ? `${d.added} line${d.added === 1 ? "" : "s"} added (+), ${d.removed} removed (−), from ${fromLabel} to ${toLabel}.`
+        : "The two versions have the same content.",
+  );
+  if (!d.rows.length) return h("div", { className: "content-diff" }, head);
+  const shown = d.rows.slice(0, MAX_DIFF_ROWS);
+  return h(
+    "div",
+    { className: "content-diff" },
+    head,
+    h(
+      "table",
+      { className: "diff-lines", id: "tracked-diff" },
+      h("caption", { className: "sr-only" }, `Line-by-line changes from ${fromLabel} to ${toLabel}`),
+      h("thead", { className: "sr-only" }, h("tr", {}, ["old line", "new line", "change", "text"].map((t) => h("th", { scope: "col" }, t)))),
+      h(
+        "tbody",
+        {},
+        shown.map((r) =>
+          h(
+            "tr",
+            { className: `diff-${r.kind}` },
+            h("td", { className: "ln" }, r.oldNo === null ? "" : String(r.oldNo)),
+            h("td", { className: "ln" }, r.newNo === null ? "" : String(r.newNo)),
+            h("td", { className: "mark" }, h("span", { "aria-hidden": "true" }, r.mark), r.word && r.kind !== "same" ? h("span", { className: "sr-only" }, r.word) : null),
+            h("td", { className: "code" }, r.text),
+          ),
+        ),
+      ),
+    ),
+    d.rows.length > shown.length ? h("p", { className: "muted small" }, `${d.rows.length - shown.length} more lines not shown.`) : null,
+  );
+}
+

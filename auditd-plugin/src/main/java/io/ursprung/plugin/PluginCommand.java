@@ -173,8 +173,16 @@ public final class PluginCommand implements Callable<Integer> {
     Thread reader = new Thread(pump, "ursprung-input");
     reader.setDaemon(true); // a read blocked on stdin must not keep the JVM alive
     PluginRunner runner = new PluginRunner(queue, pump, processor, sink, System::currentTimeMillis);
-    StatsLogger stats = new StatsLogger(runner, os, live);
+    StatsLogger stats =
+        new StatsLogger(
+            runner,
+            os,
+            live,
+            settings.host(),
+            UrsprungVersion.producer(PRODUCER_NAME),
+            e -> runner.runOnProcessingThread(() -> sink.accept(e)));
     stats.schedule(settings.statsIntervalSeconds());
+    stats.scheduleStatus(settings.statusIntervalSeconds());
 
     Thread hook =
         new Thread(
@@ -291,6 +299,9 @@ public final class PluginCommand implements Callable<Integer> {
       if (next.statsIntervalSeconds() != old.statsIntervalSeconds()) {
         stats.schedule(next.statsIntervalSeconds());
       }
+      if (next.statusIntervalSeconds() != old.statusIntervalSeconds()) {
+        stats.scheduleStatus(next.statusIntervalSeconds());
+      }
       if (old.processorDiffers(next)) {
         LOG.warn(
             "SIGHUP: host, event time-out, raw syscalls and input queue settings take effect at"
@@ -311,11 +322,17 @@ public final class PluginCommand implements Callable<Integer> {
     }
   }
 
-  /** Logs the counters every interval, and warns when the kernel's lost counter grows. */
+  /**
+   * Logs the counters every interval, warns when the kernel's lost counter grows, and (reading
+   * auditd's stream) publishes a {@code host.status} event every status interval.
+   */
   static final class StatsLogger {
     private final PluginRunner runner;
     private final NativeOs os;
     private final boolean live;
+    private final String host;
+    private final io.ursprung.events.Producer producer;
+    private final java.util.function.Consumer<io.ursprung.events.ProvEvent> publish;
     private final ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -324,14 +341,32 @@ public final class PluginCommand implements Callable<Integer> {
               return t;
             });
     private ScheduledFuture<?> task;
+    private ScheduledFuture<?> statusTask;
+    private long statusSeconds;
     private volatile Optional<AuditStatus> kernel = Optional.empty();
     private long lastLost = -1;
     private boolean reasonLogged;
 
     StatsLogger(PluginRunner runner, NativeOs os, boolean live) {
+      this(runner, os, live, null, null, e -> {});
+    }
+
+    /**
+     * @param publish hands a host.status event to the sink (on the processing thread)
+     */
+    StatsLogger(
+        PluginRunner runner,
+        NativeOs os,
+        boolean live,
+        String host,
+        io.ursprung.events.Producer producer,
+        java.util.function.Consumer<io.ursprung.events.ProvEvent> publish) {
       this.runner = runner;
       this.os = os;
       this.live = live;
+      this.host = host;
+      this.producer = producer;
+      this.publish = publish;
     }
 
     synchronized void schedule(long seconds) {
@@ -341,37 +376,76 @@ public final class PluginCommand implements Callable<Integer> {
       task = timer.scheduleAtFixedRate(this::log, seconds, seconds, TimeUnit.SECONDS);
     }
 
+    /** Publishes host.status every {@code seconds} (0: never); only when reading auditd live. */
+    synchronized void scheduleStatus(long seconds) {
+      if (statusTask != null) {
+        statusTask.cancel(false);
+        statusTask = null;
+      }
+      statusSeconds = seconds;
+      if (seconds > 0 && live && host != null) {
+        // The first report soon after start: the dashboard then knows the host at once.
+        statusTask =
+            timer.scheduleAtFixedRate(
+                this::publishStatus, Math.min(seconds, 5), seconds, TimeUnit.SECONDS);
+      }
+    }
+
     Optional<AuditStatus> kernelStatus() {
       return kernel;
+    }
+
+    /** Queries the kernel (live only) and warns about new losses; on the timer thread. */
+    private AuditStatusResult queryKernel() {
+      AuditStatusResult r = os.auditStatus();
+      kernel = r.status();
+      if (r.status().isEmpty() && !reasonLogged) {
+        reasonLogged = true;
+        LOG.warn("kernel audit status unavailable: {}", r.reason());
+      }
+      r.status()
+          .ifPresent(
+              s -> {
+                if (lastLost >= 0 && s.lost() > lastLost) {
+                  LOG.warn(
+                      "the kernel lost {} audit records since the last report (lost={},"
+                          + " backlog={}/{}): raise -b or see docs/auditd-plugin.md",
+                      s.lost() - lastLost,
+                      s.lost(),
+                      s.backlog(),
+                      s.backlogLimit());
+                }
+                lastLost = s.lost();
+              });
+      return r;
     }
 
     private void log() {
       try {
         if (live) {
-          AuditStatusResult r = os.auditStatus();
-          kernel = r.status();
-          if (r.status().isEmpty() && !reasonLogged) {
-            reasonLogged = true;
-            LOG.warn("kernel audit status unavailable: {}", r.reason());
-          }
-          r.status()
-              .ifPresent(
-                  s -> {
-                    if (lastLost >= 0 && s.lost() > lastLost) {
-                      LOG.warn(
-                          "the kernel lost {} audit records since the last report (lost={},"
-                              + " backlog={}/{}): raise -b or see docs/auditd-plugin.md",
-                          s.lost() - lastLost,
-                          s.lost(),
-                          s.backlog(),
-                          s.backlogLimit());
-                    }
-                    lastLost = s.lost();
-                  });
+          queryKernel();
         }
         LOG.info("stats: {}", runner.stats(kernel).format());
       } catch (RuntimeException e) {
         LOG.warn("cannot log stats", e);
+      }
+    }
+
+    private void publishStatus() {
+      try {
+        AuditStatusResult r = queryKernel();
+        io.ursprung.events.ProvEvent e =
+            HostStatusEvents.of(
+                host,
+                producer,
+                java.time.Instant.now(),
+                runner.stats(r.status()),
+                r,
+                statusSeconds);
+        publish.accept(e);
+      } catch (RuntimeException e) {
+        // A status report is informative; the capture goes on without it.
+        LOG.warn("cannot publish host.status", e);
       }
     }
 

@@ -3,11 +3,8 @@ package io.ursprung.plugin;
 import io.ursprung.config.Config;
 import io.ursprung.config.ConfigDef;
 import io.ursprung.config.ConfigDef.Type;
+import io.ursprung.config.LocalHost;
 import io.ursprung.config.Validators;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +24,7 @@ public final class PluginConfig {
   public static final String SPOOL_DIR = "plugin.spool.dir";
   public static final String SPOOL_MAX = "plugin.spool.max.bytes";
   public static final String STATS_INTERVAL = "plugin.stats.interval.seconds";
+  public static final String STATUS_INTERVAL = "plugin.host.status.interval.seconds";
   public static final String QUEUE_MAX = "plugin.input.queue.max.bytes";
   public static final String QUEUE_WAIT = "plugin.input.queue.max.wait.ms";
   public static final String KAFKA_PREFIX = "kafka.";
@@ -85,6 +83,14 @@ public final class PluginConfig {
               Validators.atLeast(1),
               "Seconds between two counter lines in the log (also logged at exit).")
           .define(
+              STATUS_INTERVAL,
+              Type.LONG,
+              30L,
+              Validators.between(0, 86_400),
+              "Seconds between two host.status events (kernel audit status and the plugin's"
+                  + " counters, shown on the GUI dashboard); 0: none. Only when reading auditd's"
+                  + " stream, never in a replay (--input), whose host is not this one.")
+          .define(
               QUEUE_MAX,
               Type.BYTES,
               "16MiB",
@@ -116,6 +122,7 @@ public final class PluginConfig {
    * @param spoolDir spool directory
    * @param spoolMaxBytes spool bound
    * @param statsIntervalSeconds stats log interval
+   * @param statusIntervalSeconds host.status event interval, 0 for none
    * @param queueMaxBytes input queue bound
    * @param queueMaxWaitMillis stdin reader's wait before dropping
    * @param kafka pass-through Kafka properties, prefix removed
@@ -129,6 +136,7 @@ public final class PluginConfig {
       Path spoolDir,
       long spoolMaxBytes,
       long statsIntervalSeconds,
+      long statusIntervalSeconds,
       long queueMaxBytes,
       long queueMaxWaitMillis,
       Map<String, String> kafka) {
@@ -144,6 +152,7 @@ public final class PluginConfig {
           c.getPath(SPOOL_DIR),
           c.getLong(SPOOL_MAX),
           c.getLong(STATS_INTERVAL),
+          c.getLong(STATUS_INTERVAL),
           c.getLong(QUEUE_MAX),
           c.getLong(QUEUE_WAIT),
           Map.copyOf(c.passThrough(KAFKA_PREFIX)));
@@ -173,19 +182,8 @@ public final class PluginConfig {
    * Java's resolver only when /proc is not there.
    */
   static Object localHostName() {
-    try {
-      String h =
-          Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
-      if (!h.isEmpty()) {
-        return h;
-      }
-    } catch (IOException e) {
-      // Not Linux, or /proc not mounted: ask Java.
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot determine the local host name; set " + HOST, e);
-    }
+    return LocalHost.name()
+        .orElseThrow(
+            () -> new IllegalStateException("cannot determine the local host name; set " + HOST));
   }
 }

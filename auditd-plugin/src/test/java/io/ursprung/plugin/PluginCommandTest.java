@@ -53,6 +53,7 @@ class PluginCommandTest {
           "plugin.spool.dir",
           "plugin.spool.max.bytes",
           "plugin.stats.interval.seconds",
+          "plugin.host.status.interval.seconds",
           "kafka.*"
         }) {
       assertTrue(r.out().contains("`" + key + "`"), key + " in\n" + r.out());

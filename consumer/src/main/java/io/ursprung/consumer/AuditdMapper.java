@@ -10,6 +10,7 @@ import io.ursprung.events.Credentials;
 import io.ursprung.events.EventCodec;
 import io.ursprung.events.EventData;
 import io.ursprung.events.FileAccess;
+import io.ursprung.events.HostStatus;
 import io.ursprung.events.Ipc;
 import io.ursprung.events.JobLifecycle;
 import io.ursprung.events.MalformedEventException;
@@ -105,6 +106,13 @@ public final class AuditdMapper implements SourceHandler {
     Instant t = e.time();
     b.countEvent();
     b.seen(host, "host", t);
+    if (e.data() instanceof HostStatus s) {
+      // Status, not provenance: only the latest per host is kept, and it is not archived (a
+      // report every 30 s per host would outgrow the graph's own events in the archive).
+      b.hostStatus(
+          new Rows.HostStatusRow(host, t, e.producer().name() + "/" + e.producer().version(), s));
+      return;
+    }
     b.archive(
         new Rows.Archive(
             host,

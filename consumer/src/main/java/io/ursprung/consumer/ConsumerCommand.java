@@ -143,7 +143,17 @@ public final class ConsumerCommand implements Callable<Integer> {
                     new EventCodec(), new io.ursprung.db.jobs.JobStore(db.dataSource()));
             case CAMFLOW -> throw new IllegalStateException("camflow is handled above");
           };
-      loop = new ConsumerLoop(settings, handler, new Metrics());
+      Metrics metrics = new Metrics();
+      loop =
+          new ConsumerLoop(
+              settings,
+              handler,
+              metrics,
+              new StatusReporter(
+                  new io.ursprung.db.status.IngestStatus(db.dataSource()),
+                  settings,
+                  metrics,
+                  java.time.Clock.systemUTC()));
       loop.run();
       return 0;
     } catch (ConsumerLoop.FatalException e) {

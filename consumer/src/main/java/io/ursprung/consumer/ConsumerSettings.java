@@ -27,6 +27,7 @@ import java.util.Map;
  * @param renameTimeout how long a Spectrum Scale rename half waits for its partner (event time)
  * @param maxBackoff the longest pause between retries while Kafka or PostgreSQL is unavailable
  * @param metricsInterval how often metrics are logged
+ * @param statusInterval how often the instance's status row is written; zero: never
  */
 public record ConsumerSettings(
     Source source,
@@ -42,7 +43,8 @@ public record ConsumerSettings(
     Duration skew,
     Duration renameTimeout,
     Duration maxBackoff,
-    Duration metricsInterval) {
+    Duration metricsInterval,
+    Duration statusInterval) {
 
   public static final String BOOTSTRAP = "kafka.bootstrap.servers";
   public static final String TOPIC = "kafka.topic";
@@ -56,6 +58,7 @@ public record ConsumerSettings(
   public static final String RENAME_TIMEOUT = "scale.rename.timeout.ms";
   public static final String MAX_BACKOFF = "retry.max.backoff.ms";
   public static final String METRICS_INTERVAL = "metrics.interval.ms";
+  public static final String STATUS_INTERVAL = "status.interval.ms";
 
   /** Every key of the consumer, with default, validator and description. */
   public static final ConfigDef DEFINITION =
@@ -120,6 +123,17 @@ public record ConsumerSettings(
               10_000L,
               Validators.between(100, 3_600_000),
               "How often events/s, batch latency, lag and dead-letter counts are logged.")
+          .define(
+              STATUS_INTERVAL,
+              ConfigDef.Type.LONG,
+              10_000L,
+              v ->
+                  ((Number) v).longValue() == 0
+                      ? null
+                      : Validators.between(100, 3_600_000).check(v),
+              "How often the consumer writes its status row (events, lag, dead-lettered) to the"
+                  + " consumer_status table, which the GUI dashboard and GET /api/v1/metrics show;"
+                  + " also at start and once at shutdown. 0: never.")
           .definePassThrough(
               "kafka.",
               "Any other Kafka client property, such as kafka.security.protocol=SASL_SSL or"
@@ -150,7 +164,8 @@ public record ConsumerSettings(
         Duration.ofMillis(c.getLong(SKEW)),
         Duration.ofMillis(c.getLong(RENAME_TIMEOUT)),
         Duration.ofMillis(c.getLong(MAX_BACKOFF)),
-        Duration.ofMillis(c.getLong(METRICS_INTERVAL)));
+        Duration.ofMillis(c.getLong(METRICS_INTERVAL)),
+        Duration.ofMillis(c.getLong(STATUS_INTERVAL)));
   }
 
   /** The dead-letter topic. */

@@ -12,7 +12,11 @@ public final class Metrics {
   final AtomicLong retries = new AtomicLong();
   final AtomicLong batchNanos = new AtomicLong();
   final AtomicLong maxBatchNanos = new AtomicLong();
+  final AtomicLong statusWrites = new AtomicLong();
+  final AtomicLong statusFailures = new AtomicLong();
+  final AtomicLong statusSkipped = new AtomicLong();
   volatile long lag = -1;
+  volatile long lastBatchNanos = -1;
 
   /** Events stored since start. */
   public long events() {
@@ -39,7 +43,17 @@ public final class Metrics {
     return lag;
   }
 
+  /** Status rows written, and status writes that failed (docs/operations.md). */
+  public long statusWrites() {
+    return statusWrites.get();
+  }
+
+  public long statusFailures() {
+    return statusFailures.get();
+  }
+
   void batch(int n, long nanos) {
+    lastBatchNanos = nanos;
     events.addAndGet(n);
     batches.incrementAndGet();
     batchNanos.addAndGet(nanos);

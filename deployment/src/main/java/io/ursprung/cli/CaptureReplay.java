@@ -1,5 +1,6 @@
 package io.ursprung.cli;
 
+import io.ursprung.config.LocalHost;
 import io.ursprung.events.ProvEvent;
 import io.ursprung.events.UrsprungVersion;
 import io.ursprung.plugin.audit.AuditStreamProcessor;
@@ -106,20 +107,8 @@ final class CaptureReplay {
     }
   }
 
-  /** The kernel's host name, as the plugin uses it for records without node=. */
+  /** The host name the plugin uses for records without node=. */
   static String localHost() {
-    try {
-      String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-      if (!h.isEmpty()) {
-        return h;
-      }
-    } catch (IOException e) {
-      // not Linux: fall back to Java's view
-    }
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost";
-    }
+    return LocalHost.name().orElse("localhost");
   }
 }

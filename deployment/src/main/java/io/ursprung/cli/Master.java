@@ -175,7 +175,17 @@ final class Master implements AutoCloseable {
                   new EventCodec(), new io.ursprung.db.jobs.JobStore(db.dataSource()));
           default -> throw new IllegalArgumentException("no in-process consumer for " + source);
         };
-    ConsumerLoop loop = new ConsumerLoop(settings, handler, new Metrics());
+    Metrics metrics = new Metrics();
+    ConsumerLoop loop =
+        new ConsumerLoop(
+            settings,
+            handler,
+            metrics,
+            new io.ursprung.consumer.StatusReporter(
+                new io.ursprung.db.status.IngestStatus(db.dataSource()),
+                settings,
+                metrics,
+                java.time.Clock.systemUTC()));
     loops.add(loop);
     Thread t = new Thread(loop::run, "consumer-" + source.cliName());
     t.start();

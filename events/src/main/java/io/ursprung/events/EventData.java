@@ -13,7 +13,8 @@ public sealed interface EventData
         Ipc,
         SocketActivity,
         JobLifecycle,
-        RawSyscall {
+        RawSyscall,
+        HostStatus {
 
   /** The wire type of this body. */
   EventType type();

@@ -16,7 +16,8 @@ public enum EventType {
   IPC("ipc", Ipc.class),
   SOCKET("socket", SocketActivity.class),
   JOB("job", JobLifecycle.class),
-  SYSCALL("syscall", RawSyscall.class);
+  SYSCALL("syscall", RawSyscall.class),
+  HOST_STATUS("host.status", HostStatus.class);
 
   private static final Map<String, EventType> BY_WIRE_NAME =
       Arrays.stream(values()).collect(Collectors.toMap(EventType::wireName, Function.identity()));

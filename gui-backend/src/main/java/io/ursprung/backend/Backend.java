@@ -38,6 +38,7 @@ import io.ursprung.db.query.JdbcProvenanceQueries;
 import io.ursprung.db.query.StoreException;
 import io.ursprung.db.rules.AlertQueries;
 import io.ursprung.db.rules.TrackedContent;
+import io.ursprung.db.status.IngestStatus;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -96,7 +97,8 @@ public final class Backend implements AutoCloseable {
               lineage,
               new JdbcProvenanceQueries(db.dataSource(), lineage),
               new AlertQueries(db.dataSource()),
-              new TrackedContent(db.dataSource()));
+              new TrackedContent(db.dataSource()),
+              new IngestStatus(db.dataSource()));
       if (!config.adminToken().isEmpty()) {
         services.auth().setAdminToken(config.adminToken());
       }
@@ -206,7 +208,7 @@ public final class Backend implements AutoCloseable {
         });
 
     new HealthResource().register(routes);
-    new MetricsResource(metrics).register(routes);
+    new MetricsResource(metrics, services.status(), clock).register(routes);
     new SessionResource(services.auth(), limiter, mapper).register(routes);
     new UserResource(services.auth(), mapper).register(routes);
     new FileResource(services.queries()).register(routes);

@@ -5,10 +5,13 @@ import io.ursprung.db.auth.Role;
 import io.ursprung.db.auth.Viewer;
 import io.ursprung.db.lineage.Direction;
 import io.ursprung.db.lineage.JdbcLineageService;
+import io.ursprung.db.lineage.LineageEquivalence;
 import io.ursprung.db.lineage.LineageGraph;
 import io.ursprung.db.lineage.NodeId;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -30,7 +33,14 @@ import java.util.function.Supplier;
  * <p>Run: {@code mvn -pl it-tests test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.ursprung.bench.LineageBench}. Server: {@code URSPRUNG_TEST_JDBC_URL} (the
  * maintenance database, default {@code jdbc:postgresql://127.0.0.1:5432/postgres}) and {@code
- * URSPRUNG_TEST_JDBC_USER}. {@code --drop} drops the database afterwards.
+ * URSPRUNG_TEST_JDBC_USER}. {@code --drop} drops the database afterwards; {@code --compare} also
+ * times the V70 statement against the current one on the same starts, alternating. {@code
+ * -Dbench.database=NAME} uses another database than {@code ursprung_bench} (e.g. a copy made with
+ * {@code CREATE DATABASE ... TEMPLATE ursprung_bench}, to time a schema change against the
+ * original); {@code --no-migrate} leaves its schema as it is instead of applying pending
+ * migrations. {@code -Dbench.against=OTHER} also times the same queries on the database OTHER
+ * (holding the same graph, its schema left as it is), alternating with this one on the same starts,
+ * and checks that every pair of answers is equal.
  */
 public final class LineageBench {
 
@@ -42,16 +52,22 @@ public final class LineageBench {
             .getOrDefault("URSPRUNG_TEST_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
     String user = System.getenv().getOrDefault("URSPRUNG_TEST_JDBC_USER", "postgres");
     String password = System.getenv("URSPRUNG_TEST_JDBC_PASSWORD");
-    String url = admin.substring(0, admin.lastIndexOf('/') + 1) + "ursprung_bench";
+    String name = System.getProperty("bench.database", "ursprung_bench");
+    if (!name.matches("[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException("bench.database: not a plain identifier: " + name);
+    }
+    String url = admin.substring(0, admin.lastIndexOf('/') + 1) + name;
     try (Connection c = DriverManager.getConnection(admin, user, password);
         Statement s = c.createStatement()) {
-      ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'ursprung_bench'");
+      ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'");
       if (!rs.next()) {
-        s.execute("CREATE DATABASE ursprung_bench");
+        s.execute("CREATE DATABASE " + name);
       }
     }
     try (Database db = Database.open(url, user, password, "bench", 4)) {
-      db.migrate();
+      if (!Arrays.asList(args).contains("--no-migrate")) {
+        db.migrate();
+      }
       long processes = count(db, "SELECT count(*) FROM processes");
       if (processes == 0) {
         String sql;
@@ -65,7 +81,7 @@ public final class LineageBench {
         }
         System.out.printf("generated the graph in %.1f s%n", (System.nanoTime() - t) / 1e9);
       } else {
-        System.out.println("reusing the graph in ursprung_bench");
+        System.out.println("reusing the graph in " + name);
       }
       long edges =
           count(db, "SELECT count(*) FROM used")
@@ -102,11 +118,89 @@ public final class LineageBench {
           i ->
               () ->
                   lineage.neighbourhood(all, sample.get(i % sample.size()), 0, 100).orElseThrow());
+      if (Arrays.asList(args).contains("--compare")) {
+        // Before and after in one run: the V70 statement (lineage_walk, attributes in the same
+        // statement) and lineage_graph (V71) alternate on the same starts, alternating which goes
+        // first; every pair of answers must be equal.
+        JdbcLineageService before = LineageEquivalence.reference(db.dataSource());
+        compare(
+            "upstream, big pipelines (admin)",
+            60,
+            (s, i) -> upstreamBig(s, all, i % 100),
+            "V70",
+            before,
+            "V71",
+            lineage);
+        compare(
+            "upstream, big pipelines (viewer)",
+            60,
+            (s, i) -> upstreamBig(s, viewer, i % 100),
+            "V70",
+            before,
+            "V71",
+            lineage);
+        compare(
+            "upstream, one chain (admin)",
+            300,
+            (s, i) -> upstreamChain(s, all, i),
+            "V70",
+            before,
+            "V71",
+            lineage);
+      }
+      String against = System.getProperty("bench.against");
+      if (against != null) {
+        // The same service on two databases holding the same graph, e.g. the original and a copy
+        // with a schema change applied: alternating on the same starts, answers must be equal.
+        if (!against.matches("[a-z_][a-z0-9_]*")) {
+          throw new IllegalArgumentException("bench.against: not a plain identifier: " + against);
+        }
+        String otherUrl = admin.substring(0, admin.lastIndexOf('/') + 1) + against;
+        try (Database other = Database.open(otherUrl, user, password, "bench-against", 4)) {
+          JdbcLineageService before = new JdbcLineageService(other.dataSource());
+          for (int i = 0; i < 10; i++) {
+            upstreamBig(before, all, i % 100);
+            upstreamChain(before, all, i);
+          }
+          compare(
+              "upstream, big pipelines (admin)",
+              60,
+              (s, i) -> upstreamBig(s, all, i % 100),
+              against,
+              before,
+              name,
+              lineage);
+          compare(
+              "upstream, big pipelines (viewer)",
+              60,
+              (s, i) -> upstreamBig(s, viewer, i % 100),
+              against,
+              before,
+              name,
+              lineage);
+          compare(
+              "upstream, one chain (admin)",
+              300,
+              (s, i) -> upstreamChain(s, all, i),
+              against,
+              before,
+              name,
+              lineage);
+          compare(
+              "neighbourhood, one hop (admin)",
+              300,
+              (s, i) -> s.neighbourhood(all, sample.get(i % sample.size()), 0, 100).orElseThrow(),
+              against,
+              before,
+              name,
+              lineage);
+        }
+      }
     }
     if (Arrays.asList(args).contains("--drop")) {
       try (Connection c = DriverManager.getConnection(admin, user, password);
           Statement s = c.createStatement()) {
-        s.execute("DROP DATABASE ursprung_bench WITH (FORCE)");
+        s.execute("DROP DATABASE " + name + " WITH (FORCE)");
       }
     }
   }
@@ -141,11 +235,74 @@ public final class LineageBench {
     Supplier<LineageGraph> at(int i);
   }
 
+  interface Query {
+    LineageGraph run(JdbcLineageService service, int i);
+  }
+
+  static void compare(
+      String name,
+      int n,
+      Query q,
+      String beforeLabel,
+      JdbcLineageService before,
+      String afterLabel,
+      JdbcLineageService after) {
+    long[] old = new long[n];
+    long[] now = new long[n];
+    String load = load();
+    for (int i = 0; i < n; i++) {
+      LineageGraph a;
+      LineageGraph b;
+      if (i % 2 == 0) {
+        long t = System.nanoTime();
+        a = q.run(before, i);
+        long t1 = System.nanoTime();
+        b = q.run(after, i);
+        old[i] = t1 - t;
+        now[i] = System.nanoTime() - t1;
+      } else {
+        long t = System.nanoTime();
+        b = q.run(after, i);
+        long t1 = System.nanoTime();
+        a = q.run(before, i);
+        now[i] = t1 - t;
+        old[i] = System.nanoTime() - t1;
+      }
+      if (!a.equals(b)) {
+        throw new IllegalStateException(name + ": the answers differ at " + i);
+      }
+    }
+    System.out.printf(
+        "%-34s n=%d  %s %s  |  %s %s  (load %s -> %s, answers equal)%n",
+        name, n, beforeLabel, percentiles(old), afterLabel, percentiles(now), load, load());
+  }
+
+  static String percentiles(long[] ns) {
+    long[] ms = ns.clone();
+    Arrays.sort(ms);
+    int n = ms.length;
+    return String.format(
+        "p50 %6.1f p95 %6.1f p99 %6.1f ms",
+        ms[n / 2] / 1e6,
+        ms[(int) Math.ceil(n * 0.95) - 1] / 1e6,
+        ms[(int) Math.ceil(n * 0.99) - 1] / 1e6);
+  }
+
+  /** The 1-minute load average, printed beside the figures (the machine is shared). */
+  static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+
   static void report(String name, int n, Sample sample) {
     long[] ms = new long[n];
     long nodes = 0;
     long edges = 0;
     int truncated = 0;
+    String load = load();
     for (int i = 0; i < n; i++) {
       long t = System.nanoTime();
       LineageGraph g = sample.at(i).get();
@@ -157,7 +314,7 @@ public final class LineageBench {
     Arrays.sort(ms);
     System.out.printf(
         "%-34s n=%d  p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  (avg %,d nodes, %,d edges,"
-            + " %d truncated)%n",
+            + " %d truncated, load %s -> %s)%n",
         name,
         n,
         ms[n / 2] / 1e6,
@@ -165,7 +322,9 @@ public final class LineageBench {
         ms[(int) Math.ceil(n * 0.99) - 1] / 1e6,
         nodes / n,
         edges / n,
-        truncated);
+        truncated,
+        load,
+        load());
   }
 
   static List<NodeId.Process> processes(Database db) throws SQLException {

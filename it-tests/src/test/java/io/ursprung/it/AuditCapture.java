@@ -42,6 +42,15 @@ final class AuditCapture {
               .replace("node=worker01 ", "node=" + host + " ")
               .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
+    return events(List.of(all), host, new ArrayList<>());
+  }
+
+  /**
+   * The events of several audit streams fed one after another to one plugin (one OS model, as a
+   * host that keeps working). {@code ends} receives, per stream, how many events had been emitted
+   * when its last line was read (the last one includes what the end of input flushes).
+   */
+  static List<ProvEvent> events(List<byte[]> streams, String host, List<Integer> ends) {
     List<ProvEvent> out = new ArrayList<>();
     EventSink sink =
         new EventSink() {
@@ -65,14 +74,18 @@ final class AuditCapture {
             g -> null,
             2000,
             false);
-    int s = 0;
-    for (int i = 0; i < all.length; i++) {
-      if (all[i] == '\n') {
-        p.acceptLine(all, s, i - s);
-        s = i + 1;
+    for (byte[] all : streams) {
+      int s = 0;
+      for (int i = 0; i < all.length; i++) {
+        if (all[i] == '\n') {
+          p.acceptLine(all, s, i - s);
+          s = i + 1;
+        }
       }
+      ends.add(out.size());
     }
     p.endOfInput();
+    ends.set(ends.size() - 1, out.size());
     return out;
   }
 }

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ursprung.backend.Backend;
-import io.ursprung.backend.BackendConfig;
 import io.ursprung.cli.UrsprungCommand;
 import io.ursprung.consumer.camflow.CamflowConsumer;
 import io.ursprung.consumer.camflow.CamflowSettings;
@@ -26,6 +25,7 @@ import io.ursprung.db.lineage.LineageGraph;
 import io.ursprung.db.prov.ProvDocuments;
 import io.ursprung.db.prov.ProvExport;
 import io.ursprung.db.prov.ProvStore;
+import io.ursprung.db.status.IngestStatus;
 import io.ursprung.testkit.PostgresExtension;
 import io.ursprung.testkit.TestDatabase;
 import java.io.ByteArrayOutputStream;
@@ -46,6 +46,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,7 +71,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The CamFlow source end to end over the machine's Mosquitto: packets made like camflowd's (Base64
  * of zlib-compressed PROV-JSON), partial documents whose relations come before their vertices, a
  * duplicate, corrupt packets, a consumer restart with packets sent while it was down; then lineage
- * through the REST API, and PROV-JSON export → import → export.
+ * through the REST API, and PROV-JSON export → import → export. Along the way, the consumer's
+ * status row (packets, dead letters, no lag) and its series on GET /api/v1/metrics.
  */
 @ExtendWith(PostgresExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -91,6 +93,9 @@ class CamflowIT {
   MqttClient publisher;
   Thread consumerThread;
   CamflowConsumer consumer;
+
+  /** The status instance ids of the consumers started, in order. */
+  final List<String> instances = new ArrayList<>();
 
   @BeforeAll
   void start(TestDatabase db) throws Exception {
@@ -134,6 +139,7 @@ class CamflowIT {
     s.put(CamflowSettings.CLIENT_ID, "it-camflow-" + run);
     s.put(CamflowSettings.MACHINES_TOPIC, machinesTopic);
     s.put(CamflowSettings.PROVENANCE_PREFIX, prefix);
+    s.put(CamflowSettings.STATUS_INTERVAL, "200");
     s.put(CamflowSettings.JDBC_URL, db.jdbcUrl());
     s.put(CamflowSettings.JDBC_USER, db.user());
     if (db.password() != null) {
@@ -141,7 +147,8 @@ class CamflowIT {
     }
     CamflowSettings settings =
         CamflowSettings.from(CamflowSettings.DEFINITION.parse(Map.of(), Map.of(), s));
-    consumer = new CamflowConsumer(settings, store);
+    consumer = new CamflowConsumer(settings, store, new IngestStatus(db.dataSource()));
+    instances.add(consumer.statusInstanceId());
     consumerThread =
         new Thread(
             () -> {
@@ -160,6 +167,8 @@ class CamflowIT {
     if (consumer != null) {
       consumer.stop();
       consumerThread.join(20_000);
+      assertTrue(consumer.statusWrites() > 0);
+      assertEquals(0, consumer.statusFailures());
       consumer = null;
     }
   }
@@ -423,6 +432,28 @@ class CamflowIT {
     }
     assertEquals(Set.of("base64", "zlib", "json", "structure"), reasons);
 
+    // The status row: packets as events, corrupt packets as dead-lettered, no lag (MQTT has none).
+    String id = instances.get(0);
+    await(
+        "the status row to count the packets",
+        Duration.ofSeconds(30),
+        () ->
+            ConsumerHarness.rows(
+                    db,
+                    "SELECT events_total, dead_lettered_total FROM consumer_status"
+                        + " WHERE instance_id = ?",
+                    id)
+                .equals(List.of(List.of("3", "4"))));
+    assertEquals(
+        List.of(
+            Arrays.asList("camflow", prefix + "+", "it-camflow-" + run, "t", "4", null, "t", "t")),
+        ConsumerHarness.rows(
+            db,
+            "SELECT source, topic, group_id, running, batches_total, lag,"
+                + " last_batch_ms IS NOT NULL, started <= updated"
+                + " FROM consumer_status WHERE instance_id = ?",
+            id));
+
     // The same graph rows as audit data.
     assertEquals(2, count(db, "SELECT count(*) FROM processes WHERE host = 'cfhost'"));
     assertEquals(
@@ -483,6 +514,14 @@ class CamflowIT {
         "prov:generatedEntity",
         id("file", 12, 1),
         T3);
+    // The stopped instance's final report says so and has every packet it stored.
+    assertEquals(
+        List.of(List.of("f", "4", "4")),
+        ConsumerHarness.rows(
+            db,
+            "SELECT running, events_total, dead_lettered_total FROM consumer_status"
+                + " WHERE instance_id = ?",
+            instances.get(0)));
     publish(topic, packet(p5)); // while the consumer is down: the broker keeps it for the session
     startConsumer();
     await(
@@ -497,19 +536,7 @@ class CamflowIT {
   @Test
   @Order(3)
   void lineageThroughTheApiAndProvRoundTrip() throws Exception {
-    Map<String, String> settings = new HashMap<>();
-    settings.put(BackendConfig.PORT, "0");
-    settings.put(BackendConfig.BIND, "127.0.0.1");
-    settings.put(BackendConfig.JDBC_URL, db.jdbcUrl());
-    settings.put(BackendConfig.JDBC_USER, db.user());
-    settings.put(BackendConfig.ADMIN_TOKEN, ADMIN_TOKEN);
-    settings.put(BackendConfig.ITERATIONS, "10000");
-    if (db.password() != null) {
-      settings.put(BackendConfig.JDBC_PASSWORD, db.password());
-    }
-    try (Backend backend =
-        Backend.open(
-            BackendConfig.from(BackendConfig.DEFINITION.parse(Map.of(), Map.of(), settings)))) {
+    try (Backend backend = TestBackends.open(db, ADMIN_TOKEN)) {
       String base = "http://127.0.0.1:" + backend.port();
       HttpResponse<String> r =
           get(
@@ -535,6 +562,22 @@ class CamflowIT {
       Set<String> edges = new HashSet<>();
       g.get("edges").forEach(e -> edges.add(e.get("type").asText()));
       assertTrue(edges.containsAll(Set.of("wasGeneratedBy", "used")), r.body());
+
+      // The status rows as the dashboard reads them: the stopped instance's totals, the running
+      // one up, and no lag series for either (unknown is left out, never written as 0).
+      String stopped = labels(instances.get(0));
+      String running = labels(instances.get(1));
+      await(
+          "the restarted consumer's packet in its status row",
+          Duration.ofSeconds(30),
+          () -> metrics(base).contains("ursprung_consumer_events_total" + running + " 1\n"));
+      String m = metrics(base);
+      assertTrue(m.contains("ursprung_consumer_up" + stopped + " 0\n"), m);
+      assertTrue(m.contains("ursprung_consumer_events_total" + stopped + " 4\n"), m);
+      assertTrue(m.contains("ursprung_consumer_dead_lettered_total" + stopped + " 4\n"), m);
+      assertTrue(m.contains("ursprung_consumer_up" + running + " 1\n"), m);
+      assertTrue(m.contains("ursprung_consumer_last_batch_seconds" + running + " "), m);
+      assertFalse(m.contains("ursprung_consumer_lag{source=\"camflow\""), m);
 
       HttpResponse<String> prov =
           get(
@@ -646,6 +689,27 @@ class CamflowIT {
     JsonNode exported = json.readTree(out.toFile());
     assertEquals(2, exported.get("entity").size());
     assertTrue(exported.has("wasGeneratedBy"));
+  }
+
+  String metrics(String base) {
+    try {
+      HttpResponse<String> r = get(base + "/api/v1/metrics");
+      assertEquals(200, r.statusCode(), r.body());
+      return r.body();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The labels of a CamFlow instance's series on GET /api/v1/metrics. */
+  String labels(String instance) {
+    return "{source=\"camflow\",instance=\""
+        + instance
+        + "\",group=\"it-camflow-"
+        + run
+        + "\",topic=\""
+        + prefix
+        + "+\"}";
   }
 
   static String pretty(ObjectNode doc) throws Exception {

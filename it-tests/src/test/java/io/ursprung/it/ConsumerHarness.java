@@ -48,7 +48,8 @@ final class ConsumerHarness {
         Duration.ofMillis(1000),
         Duration.ofSeconds(60),
         Duration.ofSeconds(2),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        Duration.ofMillis(500));
   }
 
   /** A consumer running in a thread of this JVM. */
@@ -71,6 +72,22 @@ final class ConsumerHarness {
             : new ScaleMapper(store, s.renameTimeout());
     Metrics m = new Metrics();
     ConsumerLoop loop = new ConsumerLoop(s, h, m);
+    Thread t = new Thread(loop::run, "it-consumer-" + s.topic());
+    t.setDaemon(true);
+    t.start();
+    return new Running(loop, t, m);
+  }
+
+  /** A consumer that also reports its status row to {@code consumer_status}. */
+  static Running startReporting(ConsumerSettings s, GraphStore store, javax.sql.DataSource ds) {
+    Metrics m = new Metrics();
+    ConsumerLoop loop =
+        new ConsumerLoop(
+            s,
+            new AuditdMapper(CODEC, store),
+            m,
+            new io.ursprung.consumer.StatusReporter(
+                new io.ursprung.db.status.IngestStatus(ds), s, m, java.time.Clock.systemUTC()));
     Thread t = new Thread(loop::run, "it-consumer-" + s.topic());
     t.setDaemon(true);
     t.start();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ursprung.consumer.Source;
 import io.ursprung.db.graph.GraphStore;
+import io.ursprung.db.lineage.LineageEquivalence;
 import io.ursprung.events.ProvEvent;
 import io.ursprung.testkit.KafkaExtension;
 import io.ursprung.testkit.PostgresExtension;
@@ -74,6 +75,15 @@ class EtlBobGraphIT {
 
   static boolean any(List<String> cmds, String fragment) {
     return cmds.stream().anyMatch(c -> c.contains(fragment));
+  }
+
+  @Test
+  void lineageAnswersAreThoseOfTheReferenceWalk() throws Exception {
+    // lineage_graph (V71) against the V70 lineage_walk statement, from every process, version
+    // and path of the capture (both directions, admin and viewers, cut and whole answers).
+    LineageEquivalence.Covered covered = LineageEquivalence.compareAll(db.dataSource());
+    assertTrue(covered.truncated() > 0, "no cut answers: " + covered);
+    assertTrue(covered.largest() >= 10, "only small answers: " + covered);
   }
 
   @Test

@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,10 +62,13 @@ class GuiEndToEndIT {
     events.addAll(AuditCapture.events(log, "worker02"));
     String topic = kafka.createTopic("auditd-gui", 2);
     AtomicLong progress = new AtomicLong(-1);
+    // The consumer reports its status row (the dashboard's ingest figures) and keeps running
+    // while the browser looks at them, as in a deployment.
     try (ConsumerHarness.Running c =
-        ConsumerHarness.start(
+        ConsumerHarness.startReporting(
             ConsumerHarness.settings(Source.AUDITD, kafka, db, topic, db.jdbcUrl(), 1000),
-            new GraphStore(db.dataSource(), Duration.ofSeconds(1)))) {
+            new GraphStore(db.dataSource(), Duration.ofSeconds(1)),
+            db.dataSource())) {
       ConsumerHarness.send(kafka, topic, events);
       await(
           "both replays stored",
@@ -78,8 +80,18 @@ class GuiEndToEndIT {
             }
             return stored == events.size();
           });
+      await(
+          "the consumer's status row to count every event",
+          Duration.ofSeconds(60),
+          () ->
+              count(db, "SELECT coalesce(sum(events_total), 0) FROM consumer_status")
+                  == events.size());
+      browse(db);
     }
+  }
 
+  /** Starts the backend with the GUI and runs the browser scenario against it. */
+  private void browse(TestDatabase db) throws Exception {
     // The port is chosen before the backend starts so that the page's origin is known; the
     // backend allows its own origin anyway, and CORS names it explicitly as a deployment would.
     int port;
@@ -87,22 +99,17 @@ class GuiEndToEndIT {
       port = s.getLocalPort();
     }
     String base = "http://127.0.0.1:" + port;
-    Map<String, String> settings = new HashMap<>();
-    settings.put(BackendConfig.PORT, Integer.toString(port));
-    settings.put(BackendConfig.CORS, base);
-    settings.put(BackendConfig.BIND, "127.0.0.1");
-    settings.put(BackendConfig.JDBC_URL, db.jdbcUrl());
-    settings.put(BackendConfig.JDBC_USER, db.user());
-    settings.put(BackendConfig.ADMIN_TOKEN, ADMIN_TOKEN);
-    settings.put(BackendConfig.SERVE_GUI, "true");
-    // Fewer PBKDF2 rounds keep the test quick; production uses the default.
-    settings.put(BackendConfig.ITERATIONS, "10000");
-    if (db.password() != null) {
-      settings.put(BackendConfig.JDBC_PASSWORD, db.password());
-    }
     try (Backend backend =
-        Backend.open(
-            BackendConfig.from(BackendConfig.DEFINITION.parse(Map.of(), Map.of(), settings)))) {
+        TestBackends.open(
+            db,
+            ADMIN_TOKEN,
+            Map.of(
+                BackendConfig.PORT,
+                Integer.toString(port),
+                BackendConfig.CORS,
+                base,
+                BackendConfig.SERVE_GUI,
+                "true"))) {
       Path out = FRONTEND.resolve("target/screenshots/real");
       Files.createDirectories(out);
       Path output = out.resolve("scenario.log");

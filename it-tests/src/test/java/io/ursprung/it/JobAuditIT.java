@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ursprung.backend.Backend;
-import io.ursprung.backend.BackendConfig;
 import io.ursprung.consumer.ConsumerLoop;
 import io.ursprung.consumer.JobsHandler;
 import io.ursprung.consumer.Metrics;
@@ -481,21 +480,9 @@ class JobAuditIT {
                     "alice",
                     Instant.parse("2026-11-21T00:00:00Z"),
                     Map.of("localJobId", "1"))));
-    Map<String, String> settings = new HashMap<>();
-    settings.put(BackendConfig.PORT, "0");
-    settings.put(BackendConfig.BIND, "127.0.0.1");
-    settings.put(BackendConfig.JDBC_URL, db.jdbcUrl());
-    settings.put(BackendConfig.JDBC_USER, db.user());
-    settings.put(BackendConfig.ADMIN_TOKEN, ADMIN_TOKEN);
-    settings.put(BackendConfig.ITERATIONS, "10000");
-    if (db.password() != null) {
-      settings.put(BackendConfig.JDBC_PASSWORD, db.password());
-    }
     ObjectMapper json = new ObjectMapper();
     HttpClient http = HttpClient.newHttpClient();
-    try (Backend backend =
-        Backend.open(
-            BackendConfig.from(BackendConfig.DEFINITION.parse(Map.of(), Map.of(), settings)))) {
+    try (Backend backend = TestBackends.open(db, ADMIN_TOKEN)) {
       String base = "http://127.0.0.1:" + backend.port();
       Map<String, String> tokens = new HashMap<>();
       for (String user : List.of("alice", "mallory")) {

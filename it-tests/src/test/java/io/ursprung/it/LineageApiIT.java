@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ursprung.backend.Backend;
-import io.ursprung.backend.BackendConfig;
 import io.ursprung.consumer.Source;
 import io.ursprung.db.graph.GraphStore;
 import io.ursprung.events.ProvEvent;
@@ -25,9 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,20 +67,7 @@ class LineageApiIT {
           Duration.ofSeconds(120),
           () -> count(db, "SELECT count(*) FROM event_archive") == events.size());
     }
-    Map<String, String> settings = new HashMap<>();
-    settings.put(BackendConfig.PORT, "0");
-    settings.put(BackendConfig.BIND, "127.0.0.1");
-    settings.put(BackendConfig.JDBC_URL, db.jdbcUrl());
-    settings.put(BackendConfig.JDBC_USER, db.user());
-    settings.put(BackendConfig.ADMIN_TOKEN, ADMIN_TOKEN);
-    // Fewer PBKDF2 rounds keep the test quick; production uses the default.
-    settings.put(BackendConfig.ITERATIONS, "10000");
-    if (db.password() != null) {
-      settings.put(BackendConfig.JDBC_PASSWORD, db.password());
-    }
-    backend =
-        Backend.open(
-            BackendConfig.from(BackendConfig.DEFINITION.parse(Map.of(), Map.of(), settings)));
+    backend = TestBackends.open(db, ADMIN_TOKEN);
     base = "http://127.0.0.1:" + backend.port();
     assertEquals(
         201,

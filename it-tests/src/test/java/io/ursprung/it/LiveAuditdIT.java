@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ursprung.events.FileAccess;
+import io.ursprung.events.HostStatus;
 import io.ursprung.events.Ipc;
 import io.ursprung.events.ProcessExec;
 import io.ursprung.events.ProcessStarted;
@@ -96,7 +97,8 @@ class LiveAuditdIT {
       Path launcher = work.resolve("ursprung-plugin-it");
       Files.writeString(
           launcher,
-          "#!/bin/sh\nexec "
+          // A host.status report every second, so that a few arrive during the test.
+          "#!/bin/sh\nURSPRUNG_PLUGIN_HOST_STATUS_INTERVAL_SECONDS=1 exec "
               + REPO.resolve("bin/ursprung")
               + " plugin --output jsonl:"
               + events
@@ -190,6 +192,18 @@ class LiveAuditdIT {
       assertTrue(
           all.stream().map(ProvEvent::data).anyMatch(d -> d instanceof ProcessStarted),
           "processes announced at start");
+
+      // The live plugin reports the kernel's audit status: as root under a kernel that answered
+      // auditctl -s, with numbers; the report is the host's, stamped with its name.
+      List<ProvEvent> reports = all.stream().filter(e -> e.data() instanceof HostStatus).toList();
+      assertTrue(!reports.isEmpty(), "no host.status from the live plugin; log:\n" + log);
+      HostStatus last = (HostStatus) reports.get(reports.size() - 1).data();
+      System.out.println("LiveAuditdIT: " + reports.size() + " host.status reports, last " + last);
+      assertTrue(
+          last.kernel().available(),
+          "the plugin could not read the kernel status: " + last.kernel().reason());
+      assertTrue(last.kernel().lost() >= 0 && last.kernel().backlogLimit() > 0, last.toString());
+      assertTrue(last.counters().eventsPublished() > 0, last.toString());
     } finally {
       // Restore, in reverse order, and keep going if one step fails.
       sh("sh", "-c", "pidof auditd >/dev/null && kill -TERM $(pidof auditd)");

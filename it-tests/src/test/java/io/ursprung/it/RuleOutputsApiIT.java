@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ursprung.backend.Backend;
-import io.ursprung.backend.BackendConfig;
 import io.ursprung.consumer.rules.RuleEngine;
 import io.ursprung.consumer.rules.RuleSettings;
 import io.ursprung.testkit.PostgresExtension;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -68,19 +66,7 @@ class RuleOutputsApiIT {
       v2 = submit(engine, db, src, inode, "e2");
     }
 
-    Map<String, String> settings = new HashMap<>();
-    settings.put(BackendConfig.PORT, "0");
-    settings.put(BackendConfig.BIND, "127.0.0.1");
-    settings.put(BackendConfig.JDBC_URL, db.jdbcUrl());
-    settings.put(BackendConfig.JDBC_USER, db.user());
-    settings.put(BackendConfig.ADMIN_TOKEN, ADMIN_TOKEN);
-    settings.put(BackendConfig.ITERATIONS, "10000");
-    if (db.password() != null) {
-      settings.put(BackendConfig.JDBC_PASSWORD, db.password());
-    }
-    try (Backend backend =
-        Backend.open(
-            BackendConfig.from(BackendConfig.DEFINITION.parse(Map.of(), Map.of(), settings)))) {
+    try (Backend backend = TestBackends.open(db, ADMIN_TOKEN)) {
       String base = "http://127.0.0.1:" + backend.port() + "/api/v1";
       HttpResponse<String> alerts = get(base + "/alerts", ADMIN_TOKEN);
       assertEquals(200, alerts.statusCode(), alerts.body());

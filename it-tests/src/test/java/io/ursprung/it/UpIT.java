@@ -132,6 +132,11 @@ class UpIT {
     waitFor(
         () -> get(port, "/api/v1/processes?q=epochs", token).body().contains("train --epochs 3"),
         90);
+    // The in-process consumers report their status rows, which the dashboard reads as metrics.
+    Pattern stored =
+        Pattern.compile(
+            "ursprung_consumer_events_total\\{source=\"auditd\"[^}]*\\} " + events.size() + "\n");
+    waitFor(() -> stored.matcher(get(port, "/api/v1/metrics", token).body()).find(), 60);
 
     // Stop (SIGTERM) and start again on the same data directory.
     stop();
@@ -142,6 +147,14 @@ class UpIT {
     assertEquals(200, found.statusCode(), found.body());
     assertTrue(
         found.body().contains("train --epochs 3"), "data survive a restart: " + found.body());
+    // The first run's consumers said at shutdown that they stopped; their totals stay.
+    String metrics = get(port, "/api/v1/metrics", token2).body();
+    assertTrue(
+        Pattern.compile("ursprung_consumer_up\\{source=\"auditd\"[^}]*\\} 0\n")
+            .matcher(metrics)
+            .find(),
+        metrics);
+    assertTrue(stored.matcher(metrics).find(), metrics);
   }
 
   private String[] start(int port, int kafkaPort, int pgPort, Path log) throws Exception {

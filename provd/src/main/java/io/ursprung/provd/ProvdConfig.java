@@ -2,11 +2,11 @@ package io.ursprung.provd;
 
 import io.ursprung.config.ConfigDef;
 import io.ursprung.config.ConfigDef.Type;
+import io.ursprung.config.LocalHost;
 import io.ursprung.config.Validator;
 import io.ursprung.config.Validators;
 import io.ursprung.provd.control.SecretFile;
 import io.ursprung.provd.fanotify.FanotifyWatcher;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -202,13 +202,9 @@ public final class ProvdConfig {
                   + " kafka.security.protocol, kafka.sasl.mechanism); overrides provd's defaults.");
 
   private static Object localHostName() {
-    try {
-      String h = InetAddress.getLocalHost().getHostName();
-      int dot = h.indexOf('.');
-      return dot > 0 ? h.substring(0, dot) : h;
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException("cannot determine the host name; set " + HOST, e);
-    }
+    return LocalHost.name()
+        .orElseThrow(
+            () -> new IllegalStateException("cannot determine the host name; set " + HOST));
   }
 
   private static Validator secretFile() {

@@ -103,6 +103,11 @@ final class Events {
                 "openat",
                 PROC,
                 3L,
-                List.of(new RawSyscall.Record("SYSCALL", Map.of("a0", "ffffff9c"))))));
+                List.of(new RawSyscall.Record("SYSCALL", Map.of("a0", "ffffff9c"))))),
+        event(
+            new io.ursprung.events.HostStatus(
+                io.ursprung.events.HostStatus.Kernel.of(1, 17, 3, 8192),
+                new io.ursprung.events.HostStatus.Counters(100, 0, 0, 0, 0),
+                30L)));
   }
 }

@@ -5,6 +5,7 @@ import io.ursprung.config.ConfigException;
 import io.ursprung.db.Database;
 import io.ursprung.db.camflow.CamflowStore;
 import io.ursprung.db.graph.GraphStore;
+import io.ursprung.db.status.IngestStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public final class CamflowCommand {
     try (Database db = open(settings)) {
       CamflowStore store =
           new CamflowStore(db.dataSource(), new GraphStore(db.dataSource(), Duration.ofSeconds(1)));
-      consumer[0] = new CamflowConsumer(settings, store);
+      consumer[0] = new CamflowConsumer(settings, store, new IngestStatus(db.dataSource()));
       consumer[0].run();
       return 0;
     } catch (InterruptedException e) {

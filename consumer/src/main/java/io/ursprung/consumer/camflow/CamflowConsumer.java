@@ -1,15 +1,19 @@
 package io.ursprung.consumer.camflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ursprung.consumer.Source;
+import io.ursprung.consumer.StatusReporter;
 import io.ursprung.db.camflow.CamflowStore;
 import io.ursprung.db.lineage.NodeId;
 import io.ursprung.db.prov.ProvDocuments;
+import io.ursprung.db.status.IngestStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
@@ -41,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * those already stored. Messages are handled one at a time, in arrival order, on the thread that
  * calls {@link #run}; Paho's callback thread only queues them, because a Paho callback must not
  * block on a subscription or on the database.
+ *
+ * <p>With an {@link IngestStatus}, the instance writes its {@code consumer_status} row like the
+ * Kafka consumers (through the same {@link StatusReporter}): at start, every {@code
+ * status.interval.ms} and once at shutdown. Its "events" are provenance packets (one MQTT message
+ * each), its dead-lettered count is what went to {@code camflow_dead_letters}, and its lag is
+ * always null: an MQTT broker tells a subscriber nothing about what is still queued for it.
  */
 public final class CamflowConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(CamflowConsumer.class);
@@ -61,13 +71,87 @@ public final class CamflowConsumer {
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong mapped = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
+  private final AtomicLong statusWrites = new AtomicLong();
+  private final AtomicLong statusFailures = new AtomicLong();
+  private volatile long lastPacketNanos = -1;
+  private final StatusReporter status;
 
   /** A message to handle, or a request to subscribe again after a reconnect. */
   private record Item(String topic, MqttMessage message) {}
 
+  /** A consumer that writes no status row. */
   public CamflowConsumer(CamflowSettings settings, CamflowStore store) {
+    this(settings, store, null);
+  }
+
+  /**
+   * A consumer that reports to {@code consumer_status} through {@code ingestStatus} (unless it is
+   * null or {@code status.interval.ms} is 0).
+   */
+  public CamflowConsumer(CamflowSettings settings, CamflowStore store, IngestStatus ingestStatus) {
     this.settings = settings;
     this.store = store;
+    this.status =
+        ingestStatus == null || settings.statusInterval().isZero()
+            ? null
+            : new StatusReporter(
+                ingestStatus,
+                Source.CAMFLOW.cliName(),
+                // The filter that covers every machine's provenance topic, whether or not the
+                // consumer subscribed with it: the packets it counts come from these topics.
+                settings.provenancePrefix() + "+",
+                // MQTT has no consumer group; the client id names the broker session instead.
+                settings.clientId(),
+                new StatusCounters(),
+                Clock.systemUTC());
+  }
+
+  /** This instance's id in {@code consumer_status}, or null when it does not report. */
+  public String statusInstanceId() {
+    return status == null ? null : status.instanceId();
+  }
+
+  /** Status rows written, and status writes that failed. */
+  public long statusWrites() {
+    return statusWrites.get();
+  }
+
+  public long statusFailures() {
+    return statusFailures.get();
+  }
+
+  /** What the status row reports, in the reporter's terms. */
+  private final class StatusCounters implements StatusReporter.Counters {
+    @Override
+    public long events() {
+      return packets.get();
+    }
+
+    @Override
+    public long batches() {
+      // One store transaction per packet, a duplicate's included.
+      return packets.get() + duplicates.get();
+    }
+
+    @Override
+    public long deadLettered() {
+      return deadLetters.get();
+    }
+
+    @Override
+    public long lastBatchNanos() {
+      return lastPacketNanos;
+    }
+
+    @Override
+    public void statusWritten() {
+      statusWrites.incrementAndGet();
+    }
+
+    @Override
+    public void statusFailed() {
+      statusFailures.incrementAndGet();
+    }
   }
 
   /** Packets stored (not counting duplicates and dead letters). */
@@ -104,9 +188,15 @@ public final class CamflowConsumer {
   public void run() throws InterruptedException {
     long backoff = 500;
     long nextMetrics = System.currentTimeMillis() + settings.metricsInterval().toMillis();
+    long nextStatus = System.currentTimeMillis();
     try {
       hosts.putAll(retrying(store::machines));
       while (!stopping) {
+        if (status != null && System.currentTimeMillis() >= nextStatus) {
+          // Also while the broker is away: the row says the instance runs and stores nothing.
+          status.report(-1);
+          nextStatus = System.currentTimeMillis() + settings.statusInterval().toMillis();
+        }
         if (client == null || !client.isConnected()) {
           connected = false;
           try {
@@ -145,6 +235,10 @@ public final class CamflowConsumer {
       }
     } finally {
       close();
+      if (status != null) {
+        status.finish(-1);
+        status.close();
+      }
     }
   }
 
@@ -329,8 +423,10 @@ public final class CamflowConsumer {
     }
     String h = host;
     String digest = sha256(payload);
+    long t0 = System.nanoTime();
     CamflowStore.Result r =
         retrying(() -> store.store(h, digest, packet, new CamflowMapper(now), now));
+    lastPacketNanos = System.nanoTime() - t0;
     if (r.duplicate()) {
       duplicates.incrementAndGet();
     } else {

@@ -3,6 +3,7 @@ package io.ursprung.consumer.camflow;
 import io.ursprung.config.Config;
 import io.ursprung.config.ConfigDef;
 import io.ursprung.config.Validators;
+import io.ursprung.consumer.ConsumerSettings;
 import io.ursprung.db.StoreKeys;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.time.Duration;
  * @param jdbcPassword database password, or null
  * @param maxBackoff the longest pause between retries while the broker or PostgreSQL is away
  * @param metricsInterval how often counters are logged
+ * @param statusInterval how often the instance's {@code consumer_status} row is written; zero:
+ *     never
  */
 public record CamflowSettings(
     String host,
@@ -48,7 +51,8 @@ public record CamflowSettings(
     String jdbcUser,
     String jdbcPassword,
     Duration maxBackoff,
-    Duration metricsInterval) {
+    Duration metricsInterval,
+    Duration statusInterval) {
 
   public static final String HOST = "mqtt.host";
   public static final String PORT = "mqtt.port";
@@ -68,6 +72,8 @@ public record CamflowSettings(
   public static final String JDBC_PASSWORD = StoreKeys.PASSWORD;
   public static final String MAX_BACKOFF = "retry.max.backoff.ms";
   public static final String METRICS_INTERVAL = "metrics.interval.ms";
+  // The same key, meaning and default as the Kafka sources' (ConsumerSettings).
+  public static final String STATUS_INTERVAL = ConsumerSettings.STATUS_INTERVAL;
 
   /** Every key of the CamFlow source. */
   public static final ConfigDef DEFINITION =
@@ -143,7 +149,19 @@ public record CamflowSettings(
               ConfigDef.Type.LONG,
               10_000L,
               Validators.between(100, 3_600_000),
-              "How often packet, pending and dead-letter counts are logged.");
+              "How often packet, pending and dead-letter counts are logged.")
+          .define(
+              STATUS_INTERVAL,
+              ConfigDef.Type.LONG,
+              10_000L,
+              v ->
+                  ((Number) v).longValue() == 0
+                      ? null
+                      : Validators.between(100, 3_600_000).check(v),
+              "How often the consumer writes its status row (packets stored, packets"
+                  + " dead-lettered; no lag, which MQTT does not have) to the consumer_status"
+                  + " table, which the GUI dashboard and GET /api/v1/metrics show; also once"
+                  + " connected and once at shutdown. 0: never.");
 
   /** Reads the settings from a parsed configuration. */
   public static CamflowSettings from(Config c) {
@@ -165,7 +183,8 @@ public record CamflowSettings(
         c.getString(JDBC_USER),
         emptyToNull(c.getString(JDBC_PASSWORD)),
         Duration.ofMillis(c.getLong(MAX_BACKOFF)),
-        Duration.ofMillis(c.getLong(METRICS_INTERVAL)));
+        Duration.ofMillis(c.getLong(METRICS_INTERVAL)),
+        Duration.ofMillis(c.getLong(STATUS_INTERVAL)));
   }
 
   /** The broker URI. */

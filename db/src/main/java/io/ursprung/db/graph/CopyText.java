@@ -133,20 +133,19 @@ final class CopyText {
   }
 
   private void escape(String s) {
-    int n = s.length();
-    int i = 0;
-    // Nearly every value needs no escape: copy it whole, not char by char.
-    while (i < n) {
-      char c = s.charAt(i);
-      if (c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\0') {
-        break;
-      }
-      i++;
-    }
-    if (i == n) {
+    // Nearly every value needs no escape: copy it whole, not char by char. String.indexOf(char)
+    // is a vectorised intrinsic, so five of them over a value cost less than one charAt loop,
+    // which was the consumer's largest CPU cost in a profile (the archived JSON of every event
+    // passes through here).
+    int i =
+        min(
+            min(s.indexOf('\\'), s.indexOf('\n')),
+            min(min(s.indexOf('\r'), s.indexOf('\t')), s.indexOf('\0')));
+    if (i < 0) {
       sb.append(s);
       return;
     }
+    int n = s.length();
     sb.append(s, 0, i);
     for (; i < n; i++) {
       char c = s.charAt(i);
@@ -160,6 +159,11 @@ final class CopyText {
         default -> sb.append(c);
       }
     }
+  }
+
+  /** The smaller of two indexOf results, where -1 (not found) counts as larger than any. */
+  private static int min(int a, int b) {
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   }
 
   /** A text[] literal: every element double-quoted, so commas, braces and blanks stay data. */

@@ -27,6 +27,7 @@ public final class GraphBatch {
   final List<Rows.Socket> sockets = new ArrayList<>();
   final List<Rows.JobEvent> jobs = new ArrayList<>();
   final Map<String, HostSeen> hosts = new LinkedHashMap<>();
+  final Map<String, Rows.HostStatusRow> hostStatus = new LinkedHashMap<>();
   private final TreeSet<String> lockHosts = new TreeSet<>();
   private int events;
 
@@ -59,6 +60,7 @@ public final class GraphBatch {
         && derived.isEmpty()
         && sockets.isEmpty()
         && jobs.isEmpty()
+        && hostStatus.isEmpty()
         && execs.isEmpty();
   }
 
@@ -132,6 +134,16 @@ public final class GraphBatch {
     jobs.add(row);
   }
 
+  /** A host's status report; of several in one batch the newest is kept. */
+  public void hostStatus(Rows.HostStatusRow row) {
+    hostStatus.merge(row.host(), row, (a, b) -> b.reported().isAfter(a.reported()) ? b : a);
+  }
+
+  /** The host status reports of the batch (tests of mapping code). */
+  public Collection<Rows.HostStatusRow> hostStatusRows() {
+    return Collections.unmodifiableCollection(hostStatus.values());
+  }
+
   /** Rows per table, for logs and tests. */
   public Map<String, Integer> sizes() {
     Map<String, Integer> m = new LinkedHashMap<>();
@@ -146,6 +158,7 @@ public final class GraphBatch {
     m.put("was_derived_from", derived.size());
     m.put("sockets", sockets.size());
     m.put("job_events", jobs.size());
+    m.put("host_status", hostStatus.size());
     return m;
   }
 

@@ -170,6 +170,14 @@ public final class Rows {
       Instant time) {}
 
   /**
+   * The latest {@code host.status} of a host ({@code host_status}), newer wins.
+   *
+   * @param producer name/version of the producer
+   */
+  public record HostStatusRow(
+      String host, Instant reported, String producer, io.ursprung.events.HostStatus status) {}
+
+  /**
    * Half of a Spectrum Scale rename ({@code scale_moves}): {@code half} is {@code from} or {@code
    * to}; {@code state} is {@code pending}, {@code paired} (with {@code partner}, the other half's
    * event id) or {@code expired}.

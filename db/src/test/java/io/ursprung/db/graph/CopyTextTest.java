@@ -52,4 +52,32 @@ class CopyTextTest {
     t.add("plain /path").add("tab\there").add("\\").add("x\0y").end();
     assertEquals("plain /path\ttab\\there\t\\\\\tx\uFFFDy\n", t.text());
   }
+
+  @Test
+  void escapesEverySpecialCharacterWhereverItIs() throws Exception {
+    // Random values with the five special characters at any position (first, last, several),
+    // Latin-1 and wider, against a char-by-char reference.
+    java.util.Random r = new java.util.Random(7);
+    char[] alphabet = {'a', '/', ' ', 'é', '€', '\\', '\n', '\r', '\t', '\0'};
+    for (int k = 0; k < 20_000; k++) {
+      StringBuilder v = new StringBuilder();
+      for (int n = r.nextInt(12); n > 0; n--) {
+        v.append(alphabet[r.nextInt(r.nextBoolean() ? 4 : alphabet.length)]);
+      }
+      StringBuilder expected = new StringBuilder();
+      for (char c : v.toString().toCharArray()) {
+        switch (c) {
+          case '\\' -> expected.append("\\\\");
+          case '\n' -> expected.append("\\n");
+          case '\r' -> expected.append("\\r");
+          case '\t' -> expected.append("\\t");
+          case '\0' -> expected.append('\uFFFD');
+          default -> expected.append(c);
+        }
+      }
+      CopyText t = new CopyText();
+      t.add(v.toString()).end();
+      assertEquals(expected + "\n", t.text(), v.toString());
+    }
+  }
 }

@@ -2,21 +2,53 @@ package io.ursprung.backend.resources;
 
 import io.ursprung.backend.Backend;
 import io.ursprung.backend.http.Access;
+import io.ursprung.backend.http.IngestMetrics;
 import io.ursprung.backend.http.Metrics;
 import io.ursprung.backend.http.Routes;
+import io.ursprung.db.status.IngestStatus;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code GET /api/v1/metrics}: request counts and latencies (Prometheus text), admins only. */
+/**
+ * {@code GET /api/v1/metrics}: the server's request counts and latencies, and the ingest status
+ * that consumers and producers store (consumer events, lag, dead-lettered; kernel lost per host),
+ * as Prometheus text. Admins only. When the store cannot be read the request metrics are still
+ * served, with {@code ursprung_ingest_status_up 0}.
+ */
 public final class MetricsResource {
-  private final Metrics metrics;
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsResource.class);
 
-  public MetricsResource(Metrics metrics) {
+  private final Metrics metrics;
+  private final IngestStatus status;
+  private final Clock clock;
+
+  /**
+   * @param status the ingest status, or null where there is none (test fakes)
+   */
+  public MetricsResource(Metrics metrics, IngestStatus status, Clock clock) {
     this.metrics = metrics;
+    this.status = status;
+    this.clock = clock;
   }
 
   public void register(Routes routes) {
     routes.get(
         Backend.API + "/metrics",
         Access.ADMIN,
-        ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render()));
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4")
+                .result(metrics.render() + (status == null ? "" : ingest())));
+  }
+
+  private String ingest() {
+    IngestMetrics.Snapshot s;
+    try {
+      s = new IngestMetrics.Snapshot(status.consumers(), status.hosts(), status.lastSeen(), null);
+    } catch (Exception e) {
+      LOG.warn("cannot read the ingest status: {}", e.toString());
+      s = IngestMetrics.Snapshot.unavailable("the store cannot be read");
+    }
+    return IngestMetrics.render(s, clock.instant());
   }
 }

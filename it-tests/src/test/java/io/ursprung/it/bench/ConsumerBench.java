@@ -35,7 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Sustained Kafka → graph throughput of the auditd consumer on the bulk capture, beside the ceiling
  * measured in the same run: the same rows COPYed straight into the same (empty) tables. Not a test:
- * run with consumer/bench/run.sh. Arguments: [capture] [batch size] [runs].
+ * run with consumer/bench/run.sh. Arguments: [capture] [batch size] [runs] [copies].
  *
  * <p>The capture is produced to the broker once. Each run then starts {@code ursprung consumer} in
  * its own JVM ({@link BenchConsumerMain}, {@code -Xmx1g}) on a fresh database and a new group, and
@@ -46,10 +46,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * proves little: the summary gives the median and the range over the runs, and the ratio is taken
  * per run (consumer and ceiling a minute apart) before the median.
  *
- * <p>Three consumer rates: from the assignment (includes the JVM's JIT warm-up, which on a loaded
+ * <p>The stream is the capture played {@code copies} times (default 4) into one plugin, each copy
+ * with its audit serials and clock moved on ({@link BenchSupport#captureEvents(Path, int, List)}),
+ * so every event is new and the stream is long enough for a sustained rate.
+ *
+ * <p>Four consumer rates: from the assignment (includes the JVM's JIT warm-up, which on a loaded
  * 2-core machine costs as much CPU as the consumer's own work), after the first commit, and over
- * the second half of the stream (the sustained rate of a warmed-up consumer, which is what a
- * long-running consumer sees).
+ * the copies after the first (the sustained rate: a warmed-up consumer writing into tables that
+ * already hold data, which is what a long-running consumer sees), and over the second half.
  */
 public final class ConsumerBench {
   public static void main(String[] args) throws Exception {
@@ -60,9 +64,14 @@ public final class ConsumerBench {
                 : "../../shared/testdata/audit/bulk-bob.plugin-stream.log.gz");
     int batchSize = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    int copies = args.length > 3 ? Integer.parseInt(args[3]) : 4;
     EventCodec codec = new EventCodec();
-    List<ProvEvent> events = BenchSupport.captureEvents(capture);
-    System.out.printf("capture %s: %d events%n", capture.getFileName(), events.size());
+    List<Integer> ends = new ArrayList<>();
+    List<ProvEvent> events = BenchSupport.captureEvents(capture, copies, ends);
+    int firstCopy = ends.get(0);
+    System.out.printf(
+        "capture %s x %d copies: %,d events (%,d in the first copy)%n",
+        capture.getFileName(), copies, events.size(), firstCopy);
 
     TestKafka kafka = TestKafka.get();
     String topic = kafka.createTopic("bench-auditd", 4);
@@ -89,19 +98,34 @@ public final class ConsumerBench {
       for (int r = 1; r <= runs; r++) {
         Run run =
             runOnce(
-                r, events.size(), all, topic, batchSize, kafka, kafkaAdmin, admin, user, password);
+                r,
+                events.size(),
+                firstCopy,
+                all,
+                topic,
+                batchSize,
+                kafka,
+                kafkaAdmin,
+                admin,
+                user,
+                password);
         results.add(run);
         System.out.printf(
-            "run %d: consumer %,.0f events/s (%,.0f after the first commit, %,.0f in the second"
-                + " half), raw COPY %,.0f"
-                + " events/s, ratio %.2f; heap %d MiB max used, %d MiB max after GC, %,d MiB"
+            "run %d: consumer %,.0f events/s whole run (%,.0f after the first commit, %,.0f after"
+                + " the first copy, %,.0f in the second half), raw COPY %,.0f events/s, ratio %.2f"
+                + " whole run, %.2f after the first copy; consumer CPU %.1f us/event (%.1f after"
+                + " the first copy); heap %d MiB max used, %d MiB max after GC, %,d MiB"
                 + " allocated; lag max %,d, end %,d; load %.1f; rows equal: %s%n",
             r,
             run.rate,
             run.steadyRate,
+            run.sustainedRate,
             run.warmRate,
             run.copyRate,
             run.rate / run.copyRate,
+            run.sustainedRate / run.copyRate,
+            run.cpuPerEvent,
+            run.sustainedCpuPerEvent,
             run.heapMax >> 20,
             run.heapLive >> 20,
             run.allocated >> 20,
@@ -111,10 +135,14 @@ public final class ConsumerBench {
             run.rowsEqual);
       }
     }
-    System.out.printf("%nbatch size %d, %d runs (median, min..max)%n", batchSize, runs);
+    System.out.printf(
+        "%nbatch size %d, %d copies (%,d events), %d runs (median, min..max)%n",
+        batchSize, copies, events.size(), runs);
     summary("consumer (events/s)", results.stream().mapToDouble(x -> x.rate).toArray(), "%,.0f");
     summary(
         "  after 1st commit", results.stream().mapToDouble(x -> x.steadyRate).toArray(), "%,.0f");
+    summary(
+        "  after 1st copy", results.stream().mapToDouble(x -> x.sustainedRate).toArray(), "%,.0f");
     summary("  second half", results.stream().mapToDouble(x -> x.warmRate).toArray(), "%,.0f");
     summary(
         "raw COPY (events/s)", results.stream().mapToDouble(x -> x.copyRate).toArray(), "%,.0f");
@@ -123,9 +151,18 @@ public final class ConsumerBench {
         results.stream().mapToDouble(x -> x.rate / x.copyRate).toArray(),
         "%.2f");
     summary(
+        "ratio, after 1st copy",
+        results.stream().mapToDouble(x -> x.sustainedRate / x.copyRate).toArray(),
+        "%.2f");
+    summary(
         "ratio, second half",
         results.stream().mapToDouble(x -> x.warmRate / x.copyRate).toArray(),
         "%.2f");
+    summary("CPU us/event", results.stream().mapToDouble(x -> x.cpuPerEvent).toArray(), "%.1f");
+    summary(
+        "  after 1st copy",
+        results.stream().mapToDouble(x -> x.sustainedCpuPerEvent).toArray(),
+        "%.1f");
     summary(
         "heap max used (MiB)",
         results.stream().mapToDouble(x -> x.heapMax >> 20).toArray(),
@@ -147,6 +184,9 @@ public final class ConsumerBench {
     double rate;
     double steadyRate;
     double warmRate;
+    double sustainedRate;
+    double cpuPerEvent;
+    double sustainedCpuPerEvent;
     double copyRate;
     long heapMax;
     long heapLive;
@@ -160,6 +200,7 @@ public final class ConsumerBench {
   private static Run runOnce(
       int r,
       int total,
+      int firstCopy,
       GraphBatch all,
       String topic,
       int batchSize,
@@ -213,6 +254,13 @@ public final class ConsumerBench {
               "batch.size=" + batchSize,
               "--set",
               "batch.max.wait.ms=200"));
+      // Extra consumer settings, e.g. fetch sizes: BENCH_CONSUMER_SETTINGS="kafka.x=1 batch.y=2".
+      for (String kv :
+          System.getenv().getOrDefault("BENCH_CONSUMER_SETTINGS", "").trim().split("\\s+")) {
+        if (!kv.isEmpty()) {
+          cmd.addAll(List.of("--set", kv));
+        }
+      }
       if (System.getenv("BENCH_CONSUMER_LOG") != null) {
         tailAll = true;
       }
@@ -253,6 +301,9 @@ public final class ConsumerBench {
       long committed = 0;
       long halfAt = 0;
       long halfCommitted = 0;
+      long copyAt = 0;
+      long copyCommitted = 0;
+      double copyCpu = 0;
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
       while (committed < total) {
         if (!child.isAlive() || System.nanoTime() > deadline) {
@@ -268,6 +319,11 @@ public final class ConsumerBench {
           firstCommitAt = now;
           firstCommitted = committed;
         }
+        if (committed >= firstCopy && copyAt == 0) {
+          copyAt = now;
+          copyCommitted = committed;
+          copyCpu = cpuSeconds(child.pid());
+        }
         if (committed >= total / 2 && halfAt == 0) {
           halfAt = now;
           halfCommitted = committed;
@@ -276,11 +332,22 @@ public final class ConsumerBench {
         Thread.sleep(assignedAt == 0 ? 5 : 20);
       }
       long end = System.nanoTime();
+      double cpu = cpuSeconds(child.pid());
       run.endLag = total - committed;
       run.rate = total * 1e9 / (end - assignedAt);
       run.steadyRate =
           end > firstCommitAt ? (total - firstCommitted) * 1e9 / (end - firstCommitAt) : run.rate;
       run.warmRate = end > halfAt ? (total - halfCommitted) * 1e9 / (end - halfAt) : run.rate;
+      // Sustained: the copies after the first, when the JVM has warmed up and the tables are no
+      // longer empty (what a consumer that has been running a while sees).
+      run.sustainedRate =
+          end > copyAt && total > copyCommitted
+              ? (total - copyCommitted) * 1e9 / (end - copyAt)
+              : run.rate;
+      // Consumer JVM CPU (all threads: JIT, GC, Kafka client) per stored event.
+      run.cpuPerEvent = cpu * 1e6 / total;
+      run.sustainedCpuPerEvent =
+          total > copyCommitted ? (cpu - copyCpu) * 1e6 / (total - copyCommitted) : 0;
       child.destroy(); // SIGTERM: the consumer stops cleanly
       child.waitFor(30, TimeUnit.SECONDS);
       child.destroyForcibly();
@@ -332,6 +399,17 @@ public final class ConsumerBench {
     AtomicLong sum = new AtomicLong();
     offsets.forEach(o -> sum.addAndGet(o == null ? 0 : o.offset()));
     return sum.get();
+  }
+
+  /** User + system CPU seconds of a process so far (Linux /proc), 0 if it cannot be read. */
+  private static double cpuSeconds(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // USER_HZ
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   private static Map<String, String> fields(String line) {

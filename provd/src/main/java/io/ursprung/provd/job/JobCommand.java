@@ -1,11 +1,11 @@
 package io.ursprung.provd.job;
 
+import io.ursprung.config.LocalHost;
 import io.ursprung.provd.ProvdVersionProvider;
 import io.ursprung.provd.spool.JobRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -522,19 +522,7 @@ public final class JobCommand implements Runnable {
    * must match it for the job's processes to be linked.
    */
   static String hostName() {
-    try {
-      String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-      if (!h.isEmpty()) {
-        return h;
-      }
-    } catch (IOException e) {
-      // Not Linux: ask Java.
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost";
-    }
+    return LocalHost.name().orElse("localhost");
   }
 
   /** A configured command line (for tests and the launcher). */

@@ -155,6 +155,13 @@ public final class FieldCatalog {
             new Field("user", "the job owner"),
             new Field(JOB_ATTRIBUTE_PREFIX + "<name>", "the job attribute `<name>`")));
     BY_TYPE.put(
+        EventType.HOST_STATUS,
+        List.of(
+            new Field("kernelAvailable", "whether the producer could read the kernel audit status"),
+            new Field("kernelLost", "records the kernel dropped since boot (absent if unknown)"),
+            new Field("kernelBacklog", "records waiting in the kernel queue (absent if unknown)"),
+            new Field("eventsPublished", "events the producer produced since it started")));
+    BY_TYPE.put(
         EventType.SYSCALL,
         join(
             PROCESS,

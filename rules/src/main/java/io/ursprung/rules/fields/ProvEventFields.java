@@ -3,6 +3,7 @@ package io.ursprung.rules.fields;
 import io.ursprung.events.Credentials;
 import io.ursprung.events.EventData;
 import io.ursprung.events.FileAccess;
+import io.ursprung.events.HostStatus;
 import io.ursprung.events.Ipc;
 import io.ursprung.events.JobLifecycle;
 import io.ursprung.events.ProcessExec;
@@ -69,6 +70,8 @@ final class ProvEventFields implements EventFields {
       return job(j, name);
     } else if (data instanceof RawSyscall s) {
       return syscall(s, name);
+    } else if (data instanceof HostStatus h) {
+      return hostStatus(h, name);
     }
     return null;
   }
@@ -226,6 +229,21 @@ final class ProvEventFields implements EventFields {
         if (name.startsWith(FieldCatalog.JOB_ATTRIBUTE_PREFIX)) {
           return j.attributes().get(name.substring(FieldCatalog.JOB_ATTRIBUTE_PREFIX.length()));
         }
+        return null;
+    }
+  }
+
+  private static Object hostStatus(HostStatus h, String name) {
+    switch (name) {
+      case "kernelAvailable":
+        return h.kernel().available();
+      case "kernelLost":
+        return h.kernel().lost();
+      case "kernelBacklog":
+        return h.kernel().backlog();
+      case "eventsPublished":
+        return h.counters().eventsPublished();
+      default:
         return null;
     }
   }
