@@ -52,10 +52,42 @@ final class ConsumerHarness {
         Duration.ofMillis(500));
   }
 
+  /**
+   * Consumers started here and not yet closed: a wait that times out describes them, and one whose
+   * thread died ends every wait at once with its failure instead of a bare time-out.
+   */
+  private static final List<Running> LIVE = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** A consumer running in a thread of this JVM. */
-  record Running(ConsumerLoop loop, Thread thread, Metrics metrics) implements AutoCloseable {
+  record Running(
+      ConsumerLoop loop,
+      Thread thread,
+      Metrics metrics,
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure)
+      implements AutoCloseable {
+    Running(ConsumerLoop loop, Thread thread, Metrics metrics) {
+      this(loop, thread, metrics, new java.util.concurrent.atomic.AtomicReference<>());
+      thread.setUncaughtExceptionHandler((t, e) -> failure.set(e));
+      LIVE.add(this);
+    }
+
+    String describe() {
+      return thread.getName()
+          + (thread.isAlive() ? " running" : " ended")
+          + (failure.get() == null ? "" : " with " + failure.get())
+          + ": events "
+          + metrics.events()
+          + ", batches "
+          + metrics.batches()
+          + ", dead-lettered "
+          + metrics.deadLettered()
+          + ", retries "
+          + metrics.retries();
+    }
+
     @Override
     public void close() {
+      LIVE.remove(this);
       loop.stop();
       try {
         thread.join(30_000);
@@ -74,8 +106,9 @@ final class ConsumerHarness {
     ConsumerLoop loop = new ConsumerLoop(s, h, m);
     Thread t = new Thread(loop::run, "it-consumer-" + s.topic());
     t.setDaemon(true);
+    Running r = new Running(loop, t, m);
     t.start();
-    return new Running(loop, t, m);
+    return r;
   }
 
   /** A consumer that also reports its status row to {@code consumer_status}. */
@@ -90,28 +123,48 @@ final class ConsumerHarness {
                 new io.ursprung.db.status.IngestStatus(ds), s, m, java.time.Clock.systemUTC()));
     Thread t = new Thread(loop::run, "it-consumer-" + s.topic());
     t.setDaemon(true);
+    Running r = new Running(loop, t, m);
     t.start();
-    return new Running(loop, t, m);
+    return r;
   }
 
   static void send(TestKafka kafka, String topic, List<ProvEvent> events) throws Exception {
     try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(kafka.producerProperties())) {
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>(events.size());
       for (ProvEvent e : events) {
-        p.send(new ProducerRecord<>(topic, KafkaKeys.keyFor(e), CODEC.toBytes(e)));
+        sent.add(p.send(new ProducerRecord<>(topic, KafkaKeys.keyFor(e), CODEC.toBytes(e))));
       }
       p.flush();
+      acknowledged(topic, sent);
+    }
+  }
+
+  /** Fails with the broker's reason when a record of a test's input was not stored by Kafka. */
+  private static void acknowledged(String topic, List<java.util.concurrent.Future<?>> sent)
+      throws InterruptedException {
+    for (java.util.concurrent.Future<?> f : sent) {
+      try {
+        f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new AssertionError("Kafka did not take a test record for " + topic, e.getCause());
+      }
     }
   }
 
   static void sendRaw(TestKafka kafka, String topic, String key, List<String> values)
       throws Exception {
     try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(kafka.producerProperties())) {
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>(values.size());
       for (String v : values) {
-        p.send(
-            new ProducerRecord<>(
-                topic, key.getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8)));
+        sent.add(
+            p.send(
+                new ProducerRecord<>(
+                    topic,
+                    key.getBytes(StandardCharsets.UTF_8),
+                    v.getBytes(StandardCharsets.UTF_8))));
       }
       p.flush();
+      acknowledged(topic, sent);
     }
   }
 
@@ -119,8 +172,18 @@ final class ConsumerHarness {
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
+      for (Running r : LIVE) {
+        if (r.failure().get() != null) {
+          throw new AssertionError(
+              "waiting for " + what + ", a consumer failed: " + r.describe(), r.failure().get());
+        }
+      }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
+        StringBuilder m = new StringBuilder("timed out waiting for " + what);
+        for (Running r : LIVE) {
+          m.append("\n  consumer ").append(r.describe());
+        }
+        throw new AssertionError(m.toString());
       }
       Thread.sleep(100);
     }

@@ -43,10 +43,14 @@ class EtlBobGraphIT {
             new GraphStore(db.dataSource(), Duration.ofSeconds(1)))) {
       ConsumerHarness.send(kafka, topic, events);
       await(
-          "the capture stored",
-          Duration.ofSeconds(120),
-          () -> count(db, "SELECT count(*) FROM event_archive") == events.size());
+          "the capture's " + events.size() + " events stored",
+          Duration.ofSeconds(180),
+          () -> count(db, "SELECT count(*) FROM event_archive") >= events.size());
     }
+    assertEquals(
+        events.size(),
+        count(db, "SELECT count(*) FROM event_archive"),
+        "every event archived once");
   }
 
   /** Command lines (argv joined by blanks) of the processes that generated a path. */
