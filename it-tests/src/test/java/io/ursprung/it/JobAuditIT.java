@@ -3,6 +3,7 @@ package io.ursprung.it;
 import static io.ursprung.it.ConsumerHarness.await;
 import static io.ursprung.it.ConsumerHarness.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -398,6 +399,8 @@ class JobAuditIT {
         "the later process of a reused session is its own run: " + runs);
     RunComparison cmp = pq.compareRuns(admin, List.of("job:" + A, "job:" + B)).orElseThrow();
     assertEquals(2, cmp.runs().size());
+    assertNotNull(runA.user(), runA.toString());
+    assertEquals(runA.user(), cmp.runs().get(0).user(), "a compared run names its user");
     assertEquals(
         "job:" + A, new JdbcJobQueries(db.dataSource()).job(admin, A).orElseThrow().job().runId());
   }

@@ -600,7 +600,8 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
       Integer exitCode,
       String exe,
       List<String> argv,
-      String cwd) {}
+      String cwd,
+      String user) {}
 
   @Override
   public Optional<RunComparison> compareRuns(Viewer viewer, List<String> runIds) {
@@ -637,8 +638,8 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
     List<Object> binds = new ArrayList<>();
     if (runId.startsWith("job:")) {
       sql =
-          "SELECT p.host, p.pid, p.start_time, p.end_time, p.exit_code, p.exe, p.argv, p.cwd"
-              + " FROM job_processes jp JOIN processes p ON p.host = jp.host AND p.pid = jp.pid"
+          "SELECT p.host, p.pid, p.start_time, p.end_time, p.exit_code, p.exe, p.argv, p.cwd,"
+              + " coalesce(p.user_name, p.uid::text) FROM job_processes jp JOIN processes p ON p.host = jp.host AND p.pid = jp.pid"
               + "  AND p.start_time = jp.start_time WHERE jp.job_id = ? AND"
               + SCOPE
               + " ORDER BY p.start_time, p.host, p.pid LIMIT "
@@ -661,7 +662,7 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
               + " UNION SELECT c.host, c.pid, c.start_time FROM processes c JOIN tree t"
               + "  ON c.host = t.host AND c.parent_pid = t.pid AND c.parent_start = t.start_time)"
               + " SELECT p.host, p.pid, p.start_time, p.end_time, p.exit_code, p.exe, p.argv,"
-              + " p.cwd FROM (SELECT * FROM tree LIMIT "
+              + " p.cwd, coalesce(p.user_name, p.uid::text) FROM (SELECT * FROM tree LIMIT "
               + RUN_CAP
               + ") t JOIN processes p ON p.host = t.host AND p.pid = t.pid"
               + " AND p.start_time = t.start_time WHERE"
@@ -698,7 +699,8 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
                   (Integer) rs.getObject(5),
                   rs.getString(6),
                   strings(rs.getArray(7)),
-                  rs.getString(8)));
+                  rs.getString(8),
+                  rs.getString(9)));
         }
       }
     }
@@ -722,7 +724,7 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
         runId,
         runId.startsWith("job:") ? "job" : "process-tree",
         root.host(),
-        null,
+        root.user(),
         String.join(" ", root.argv()),
         start,
         end,
