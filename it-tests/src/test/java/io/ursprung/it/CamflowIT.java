@@ -130,6 +130,12 @@ class CamflowIT {
       publisher.disconnect();
       publisher.close();
     }
+    // The export/import test's second store is a database of its own: the test database's
+    // extension drops only the class's database, so this one would be left on the server.
+    try (Connection c = DriverManager.getConnection(adminUrl(), db.user(), db.password());
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + copyName() + " WITH (FORCE)");
+    }
   }
 
   void startConsumer() throws Exception {
@@ -716,11 +722,17 @@ class CamflowIT {
     return ProvDocuments.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
   }
 
+  static String adminUrl() {
+    return System.getenv().getOrDefault("URSPRUNG_TEST_JDBC_URL", PostgresExtension.DEFAULT_URL);
+  }
+
+  String copyName() {
+    return "ursprung_it_camflow_copy_" + run;
+  }
+
   Database freshDatabase() throws Exception {
-    String admin =
-        System.getenv().getOrDefault("URSPRUNG_TEST_JDBC_URL", PostgresExtension.DEFAULT_URL);
-    String name = "ursprung_it_camflow_copy_" + run;
-    try (Connection c = DriverManager.getConnection(admin, db.user(), db.password());
+    String name = copyName();
+    try (Connection c = DriverManager.getConnection(adminUrl(), db.user(), db.password());
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + name);
     }
