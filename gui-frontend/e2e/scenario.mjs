@@ -11,14 +11,20 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { auditView } from "./a11y.mjs";
 import { launch, skipReason } from "./browser.mjs";
 
 const TIMEOUT = 20_000;
 
-async function shot(page, shots, name, log) {
+/**
+ * Saves a screenshot of the view; with `found`, also checks the view's accessibility (a11y.mjs)
+ * and adds its problems there, named after the screenshot.
+ */
+export async function shot(page, shots, name, log, found) {
   const file = join(shots, `${name}.png`);
   await page.screenshot({ path: file, fullPage: false });
   log(`screenshot ${file}`);
+  if (found) for (const p of await auditView(page)) found.push(`${name}: ${p}`);
 }
 
 /** How many graph renders the explorer has finished (bumped after each layout has painted). */
@@ -60,11 +66,13 @@ async function pathsOnScreen(page) {
 export async function runScenario(page, { base, name, password, shots, log = console.log, minRuns = 2 }) {
   mkdirSync(shots, { recursive: true });
   const timings = {};
+  // Accessibility problems of every view the scenario visits, reported together at the end.
+  const a11y = [];
 
   // 1. Log in.
   await page.goto(base + "/", { waitUntil: "domcontentloaded" });
   await page.waitForSelector("#login-name", { timeout: TIMEOUT });
-  await shot(page, shots, "01-login", log);
+  await shot(page, shots, "01-login", log, a11y);
   await page.fill("#login-name", name);
   await page.fill("#login-password", "wrong-password-for-sure");
   await page.click("form.login button[type=submit]");
@@ -81,7 +89,7 @@ export async function runScenario(page, { base, name, password, shots, log = con
   await page.waitForSelector("section[aria-labelledby=recent] table, section[aria-labelledby=recent] .notice.empty, section[aria-labelledby=recent] .notice.error", { timeout: TIMEOUT });
   await page.waitForFunction(() => !document.querySelector("section[aria-labelledby=srv] p")?.textContent.includes("Checking"), null, { timeout: TIMEOUT });
   await page.waitForSelector("section[aria-labelledby=alerts] table, section[aria-labelledby=alerts] .notice.empty, section[aria-labelledby=alerts] .notice.error", { timeout: TIMEOUT });
-  await shot(page, shots, "02-dashboard", log);
+  await shot(page, shots, "02-dashboard", log, a11y);
   const dash = await page.textContent("main");
   assert.match(dash, /Events ingested per second/);
   assert.match(dash, /Lost events/);
@@ -109,7 +117,7 @@ export async function runScenario(page, { base, name, password, shots, log = con
   timings.firstGraphMs = Date.now() - t0;
   let paths = await pathsOnScreen(page);
   assert.ok(paths.some((p) => p.endsWith("/out/rows.sorted.gz")), `start graph lacks rows.sorted.gz: ${paths}`);
-  await shot(page, shots, "03-explorer-start", log);
+  await shot(page, shots, "03-explorer-start", log, a11y);
 
   // 3. Expand by clicking nodes until out/rows.csv appears. Shells fork everything; a person
   // looking for inputs clicks the pipeline's programs first, so shells go last.
@@ -147,7 +155,7 @@ export async function runScenario(page, { base, name, password, shots, log = con
   }
   assert.ok(paths.some((p) => p.endsWith("/out/rows.csv")), `out/rows.csv never appeared after expanding ${clicked}`);
   log(`out/rows.csv appeared after expanding: ${clicked.join(", ")}`);
-  await shot(page, shots, "04-explorer-expanded", log);
+  await shot(page, shots, "04-explorer-expanded", log, a11y);
 
   // 4. A process's details, reached by keyboard through the node list.
   const sortBtn = await page.$("#node-list button.node-item.process:has-text('sort -t, -k1')");
@@ -159,7 +167,7 @@ export async function runScenario(page, { base, name, password, shots, log = con
   assert.match(details, /Working directory\s*\/home\/bob\/etl/);
   assert.match(details, /-t,/);
   assert.match(details, /Exit code/);
-  await shot(page, shots, "05-explorer-process-details", log);
+  await shot(page, shots, "05-explorer-process-details", log, a11y);
 
   // File details, versions and "reproduce this file".
   const rowsBtn = await page.$("#node-list button.node-item.file:has-text('/out/rows.csv')");
@@ -172,7 +180,7 @@ export async function runScenario(page, { base, name, password, shots, log = con
   const script = await page.textContent("#reproduce-script");
   assert.match(script, /cd \/home\/bob\/etl/);
   assert.match(script, /extract/);
-  await shot(page, shots, "06-explorer-reproduce", log);
+  await shot(page, shots, "06-explorer-reproduce", log, a11y);
 
   // 5. PROV-JSON of what is on screen.
   const [download] = await Promise.all([page.waitForEvent("download", { timeout: TIMEOUT }), page.click("#prov-download")]);
@@ -197,7 +205,7 @@ export async function runScenario(page, { base, name, password, shots, log = con
   const cmp = await page.textContent(".comparison");
   for (const s of ["Inputs", "Parameters", "Outputs", "Metrics", "Durations", "Exit codes"]) assert.ok(cmp.includes(s), `comparison lacks ${s}`);
   await page.$eval("#cmp-title", (el) => el.scrollIntoView());
-  await shot(page, shots, "07-runs-compare", log);
+  await shot(page, shots, "07-runs-compare", log, a11y);
 
   // Jobs: filled or saying why not, never blank.
   await page.click("nav a[href='#/jobs']");
@@ -207,12 +215,13 @@ export async function runScenario(page, { base, name, password, shots, log = con
   await page.waitForFunction(() => !document.querySelector("main")?.textContent.includes("Loading jobs"), null, { timeout: TIMEOUT });
   const jobsText = await page.textContent("main");
   assert.ok(jobsText.replace("Jobs and accounting", "").trim().length > 20, `the Jobs view is nearly empty: ${jobsText}`);
-  await shot(page, shots, "08-jobs", log);
+  await shot(page, shots, "08-jobs", log, a11y);
 
   // Sign out returns to the login form.
   // The viewer's scenario ends signed out; sign out here otherwise.
   if (await page.$("button:has-text('Sign out')")) await page.click("button:has-text('Sign out')");
   await page.waitForSelector("#login-name", { timeout: TIMEOUT });
+  assert.deepEqual(a11y, [], `accessibility problems:\n${a11y.join("\n")}`);
   return timings;
 }
 
@@ -290,7 +299,9 @@ async function adminDashboard(page, { base, token, shots, log = console.log }) {
   assert.match(events, /Events ingested per second\d+(\.\d)?[\d,]+ stored in total/);
   assert.match(await page.textContent("[data-figure=lag]"), /Consumer lag \(events\)\d/);
   assert.match(await page.textContent("[data-figure=dlq]"), /Dead-lettered events\d/);
-  await shot(page, shots, "10-dashboard-admin", log);
+  const a11y = [];
+  await shot(page, shots, "10-dashboard-admin", log, a11y);
+  assert.deepEqual(a11y, [], `accessibility problems:\n${a11y.join("\n")}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
