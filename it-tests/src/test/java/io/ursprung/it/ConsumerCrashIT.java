@@ -7,22 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ursprung.consumer.ConsumerCommand;
 import io.ursprung.consumer.Source;
+import io.ursprung.db.Database;
 import io.ursprung.db.graph.GraphStore;
+import io.ursprung.embedded.EmbeddedPostgres;
 import io.ursprung.events.ProvEvent;
 import io.ursprung.testkit.KafkaExtension;
 import io.ursprung.testkit.PostgresExtension;
 import io.ursprung.testkit.TestDatabase;
 import io.ursprung.testkit.TestKafka;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -31,10 +37,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Exactly-once effect under failure. A clean run of a synthetic stream gives the reference row
  * counts; the same stream (under another host name) is then stored (1) by a consumer in its own JVM
- * that is killed with SIGKILL in the middle and restarted, and (2) by a consumer whose PostgreSQL
- * connections are cut with pg_terminate_backend again and again, which is how a PostgreSQL restart
- * looks to a client (the machine's shared server cannot be restarted under other tests). Every
- * table must end with exactly the reference counts.
+ * that is killed with SIGKILL in the middle and restarted, (2) by a consumer whose PostgreSQL
+ * connections are cut with pg_terminate_backend again and again, and (3) by a consumer whose
+ * PostgreSQL server (a private one: the machine's shared server cannot be restarted under other
+ * tests) is shut down mid-stream and started again. Every table must end with exactly the reference
+ * counts.
  */
 @ExtendWith({KafkaExtension.class, PostgresExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -205,5 +212,62 @@ class ConsumerCrashIT {
       done.set(true);
     }
     assertEquals(reference, ConsumerHarness.countsForHost(db, "term01"));
+  }
+
+  /**
+   * A real PostgreSQL restart in the middle of the stream. The machine's shared server cannot be
+   * restarted under the other tests, so the consumer writes to a server of this test's own: the
+   * all-in-one master's PostgreSQL (EmbeddedPostgres, real server binaries from Maven Central) in a
+   * temporary directory. It is shut down while the consumer is writing, left down for a few
+   * seconds, and started again on the same data; the consumer must wait, retry and end with exactly
+   * the clean run's rows.
+   */
+  @Test
+  void postgresRestartedMidStreamStoresExactlyTheSame(TestKafka kafka) throws Exception {
+    List<ProvEvent> events = Workload.events("restart01", ROUNDS);
+    String topic = kafka.createTopic("auditd-restart", 2);
+    Path dir = Files.createTempDirectory("ursprung-restart-pg-");
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    EmbeddedPostgres pg = EmbeddedPostgres.start(dir, port);
+    try {
+      String url = pg.jdbcUrl();
+      try (Database store = Database.open(url, EmbeddedPostgres.USER, null, "restart", 3)) {
+        store.migrate();
+        DataSource ds = store.dataSource();
+        long atStop;
+        try (ConsumerHarness.Running c =
+            ConsumerHarness.start(
+                ConsumerHarness.settings(
+                    Source.AUDITD, kafka, topic, url, EmbeddedPostgres.USER, null, 500),
+                new GraphStore(ds, Duration.ofSeconds(1)))) {
+          ConsumerHarness.send(kafka, topic, events);
+          String stored = "SELECT count(*) FROM event_archive WHERE host = 'restart01'";
+          await(
+              "part of the stream stored",
+              Duration.ofSeconds(120),
+              () -> count(ds, stored) > events.size() / 4);
+          atStop = count(ds, stored);
+          pg.close(); // pg_ctl stop -m fast: every session of the consumer is cut
+          Thread.sleep(3000); // the consumer finds the server gone and backs off
+          pg = EmbeddedPostgres.start(dir, port);
+          await(
+              "the rest stored after the restart",
+              Duration.ofSeconds(180),
+              () -> count(ds, stored) == events.size());
+          Thread.sleep(1500); // let a late duplicate batch, if any, land before counting
+          assertTrue(atStop < events.size(), "stopped too late to prove anything: " + atStop);
+          assertTrue(c.metrics().retries() > 0, "the consumer never had to retry");
+        }
+        assertEquals(reference, ConsumerHarness.countsForHost(ds, "restart01"));
+      }
+    } finally {
+      pg.close();
+      try (Stream<Path> all = Files.walk(dir)) {
+        all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 }

@@ -34,6 +34,17 @@ final class ConsumerHarness {
 
   static ConsumerSettings settings(
       Source source, TestKafka kafka, TestDatabase db, String topic, String jdbcUrl, int batch) {
+    return settings(source, kafka, topic, jdbcUrl, db.user(), db.password(), batch);
+  }
+
+  static ConsumerSettings settings(
+      Source source,
+      TestKafka kafka,
+      String topic,
+      String jdbcUrl,
+      String user,
+      String password,
+      int batch) {
     return new ConsumerSettings(
         source,
         List.of(kafka.bootstrapServers()),
@@ -41,8 +52,8 @@ final class ConsumerHarness {
         "it-" + topic,
         Map.of(),
         jdbcUrl,
-        db.user(),
-        db.password(),
+        user,
+        password,
         batch,
         Duration.ofMillis(200),
         Duration.ofMillis(1000),
@@ -191,7 +202,12 @@ final class ConsumerHarness {
 
   /** The rows of a query as lists of strings (null stays null). */
   static List<List<String>> rows(TestDatabase db, String sql, Object... params) {
-    try (Connection c = db.dataSource().getConnection();
+    return rows(db.dataSource(), sql, params);
+  }
+
+  /** The rows of a query on any database (a server of a test's own, say). */
+  static List<List<String>> rows(javax.sql.DataSource ds, String sql, Object... params) {
+    try (Connection c = ds.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setObject(i + 1, params[i]);
@@ -214,11 +230,19 @@ final class ConsumerHarness {
   }
 
   static long count(TestDatabase db, String sql, Object... params) {
-    return Long.parseLong(rows(db, sql, params).get(0).get(0));
+    return count(db.dataSource(), sql, params);
+  }
+
+  static long count(javax.sql.DataSource ds, String sql, Object... params) {
+    return Long.parseLong(rows(ds, sql, params).get(0).get(0));
   }
 
   /** Rows per graph table for one host, the fingerprint compared between runs. */
   static Map<String, Long> countsForHost(TestDatabase db, String host) {
+    return countsForHost(db.dataSource(), host);
+  }
+
+  static Map<String, Long> countsForHost(javax.sql.DataSource db, String host) {
     Map<String, Long> m = new java.util.TreeMap<>();
     for (String t :
         List.of(
