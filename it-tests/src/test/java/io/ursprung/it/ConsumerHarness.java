@@ -45,9 +45,20 @@ final class ConsumerHarness {
       String user,
       String password,
       int batch) {
+    return settings(source, kafka.bootstrapServers(), topic, jdbcUrl, user, password, batch);
+  }
+
+  static ConsumerSettings settings(
+      Source source,
+      String bootstrapServers,
+      String topic,
+      String jdbcUrl,
+      String user,
+      String password,
+      int batch) {
     return new ConsumerSettings(
         source,
-        List.of(kafka.bootstrapServers()),
+        List.of(bootstrapServers),
         topic,
         "it-" + topic,
         Map.of(),
@@ -140,7 +151,13 @@ final class ConsumerHarness {
   }
 
   static void send(TestKafka kafka, String topic, List<ProvEvent> events) throws Exception {
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(kafka.producerProperties())) {
+    send(kafka.producerProperties(), topic, events);
+  }
+
+  /** Sends to the broker of these producer settings (a broker of a test's own, say). */
+  static void send(java.util.Properties producer, String topic, List<ProvEvent> events)
+      throws Exception {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producer)) {
       List<java.util.concurrent.Future<?>> sent = new ArrayList<>(events.size());
       for (ProvEvent e : events) {
         sent.add(p.send(new ProducerRecord<>(topic, KafkaKeys.keyFor(e), CODEC.toBytes(e))));
