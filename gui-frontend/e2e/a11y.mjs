@@ -138,7 +138,7 @@ function inPage() {
 }
 
 // Tab through the page: focus must land on something shown, with a visible focus indicator, and
-// go round without getting stuck. Leaves focus and scroll as they were at the start of the page.
+// go round without getting stuck. Afterwards nothing has focus and the page is scrolled to the top.
 async function focusProblems(page) {
   const problems = [];
   // Start from the top of the page: a focus target that is not itself in the tab order.

@@ -20,7 +20,7 @@ const TIMEOUT = 20_000;
  * Saves a screenshot of the view; with `found`, also checks the view's accessibility (a11y.mjs)
  * and adds its problems there, named after the screenshot.
  */
-export async function shot(page, shots, name, log, found) {
+async function shot(page, shots, name, log, found) {
   const file = join(shots, `${name}.png`);
   await page.screenshot({ path: file, fullPage: false });
   log(`screenshot ${file}`);

@@ -103,8 +103,13 @@ public final class TestKafka {
 
   /** Settings for a byte-array producer on this broker. */
   public Properties producerProperties() {
+    return producerProperties(bootstrapServers());
+  }
+
+  /** The same settings for another broker (one a test starts and stops itself, say). */
+  public static Properties producerProperties(String bootstrapServers) {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

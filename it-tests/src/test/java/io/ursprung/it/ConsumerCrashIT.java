@@ -26,17 +26,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -294,22 +287,8 @@ class ConsumerCrashIT {
     int port = broker.port();
     String topic = "auditd-kafka-restart";
     try {
-      Properties producer = new Properties();
-      producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-      producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      producer.put(
-          ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-      producer.put(ProducerConfig.ACKS_CONFIG, "all");
-      producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-      try (Admin admin =
-          Admin.create(
-              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-        admin
-            .createTopics(List.of(new NewTopic(topic, 2, (short) 1)))
-            .all()
-            .get(30, TimeUnit.SECONDS);
-      }
-      ConsumerHarness.send(producer, topic, events);
+      // The topic is created by the first send (the broker auto-creates topics).
+      ConsumerHarness.send(TestKafka.producerProperties(broker.bootstrapServers()), topic, events);
       String stored = "SELECT count(*) FROM event_archive WHERE host = 'kafka01'";
       long atStop;
       try (ConsumerHarness.Running c =
