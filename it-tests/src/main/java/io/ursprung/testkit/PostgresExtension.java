@@ -106,7 +106,7 @@ public final class PostgresExtension
   }
 
   /** Replaces the database name of a PostgreSQL JDBC URL, keeping its parameters. */
-  static String withDatabase(String url, String database) {
+  public static String withDatabase(String url, String database) {
     int query = url.indexOf('?');
     String base = query < 0 ? url : url.substring(0, query);
     String params = query < 0 ? "" : url.substring(query);
