@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       io.ursprung.plugin.PluginCommand.class,
       io.ursprung.provd.ProvdCommand.class,
       io.ursprung.consumer.ConsumerCommand.class,
+      io.ursprung.consumer.RebuildCommand.class,
       io.ursprung.backend.BackendCommand.class,
       UpCommand.class,
       ProvCommand.class,

@@ -116,6 +116,14 @@ public final class GraphStore {
 
   private final DataSource dataSource;
   private final long skewMillis;
+
+  /**
+   * Rebuilding from the archive: the batches' events are archived already, so their archive rows
+   * are not written again and the direct way (which relies on the archive's key to detect stored
+   * events) is never taken.
+   */
+  private final boolean fromArchive;
+
   private final AtomicLong directBatches = new AtomicLong();
   private final AtomicLong stagedBatches = new AtomicLong();
 
@@ -125,8 +133,37 @@ public final class GraphStore {
    *     joined to an audited process
    */
   public GraphStore(DataSource dataSource, Duration skew) {
+    this(dataSource, skew, false);
+  }
+
+  private GraphStore(DataSource dataSource, Duration skew, boolean fromArchive) {
     this.dataSource = dataSource;
     this.skewMillis = skew.toMillis();
+    this.fromArchive = fromArchive;
+  }
+
+  /**
+   * A store for batches made from events read back from {@code event_archive} (a rebuild): every
+   * row except the archive's is written through staging and {@code ON CONFLICT}, so rows already
+   * present stay as they are and missing ones are made again.
+   */
+  public GraphStore forArchiveReplay() {
+    return new GraphStore(dataSource, Duration.ofMillis(skewMillis), true);
+  }
+
+  /**
+   * Empties every table derived from the archive (all graph tables but {@code event_archive}, and
+   * the Spectrum Scale rename halves) on {@code c}, in the caller's transaction. Host status
+   * reports, rule state, tracked versions, alerts, job audit and CamFlow state are not derived from
+   * the archive and stay.
+   */
+  public static void truncateDerived(Connection c) throws SQLException {
+    List<String> derived = new ArrayList<>(List.of(TABLES));
+    derived.remove("event_archive");
+    derived.add("scale_moves");
+    try (Statement s = c.createStatement()) {
+      s.execute("TRUNCATE " + String.join(", ", derived));
+    }
   }
 
   /** Work done inside one transaction of {@link #inTransaction}. */
@@ -234,7 +271,7 @@ public final class GraphStore {
     private void writeGraph(GraphBatch b) throws SQLException {
       ensureStages(c);
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-      if (directEligible(b)) {
+      if (!fromArchive && directEligible(b)) {
         Savepoint sp = c.setSavepoint();
         try {
           writeRows(copy, b, true);
@@ -369,8 +406,14 @@ public final class GraphStore {
                 + " last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen)"
                 + " WHERE h.first_seen > EXCLUDED.first_seen OR h.last_seen < EXCLUDED.last_seen;");
       }
-      if (load(
-          copy, direct, "event_archive", COLS_ARCHIVE, b.archive.size(), t -> archiveRows(b, t))) {
+      if (!fromArchive
+          && load(
+              copy,
+              direct,
+              "event_archive",
+              COLS_ARCHIVE,
+              b.archive.size(),
+              t -> archiveRows(b, t))) {
         sql.append(insertNothing("event_archive", COLS_ARCHIVE));
       }
       if (stage(copy, "processes", COLS_PROCESSES, b.processes.size(), t -> processesRows(b, t))) {

@@ -1,0 +1,167 @@
+package io.ursprung.consumer;
+
+import io.ursprung.config.Config;
+import io.ursprung.config.ConfigException;
+import io.ursprung.db.Database;
+import io.ursprung.db.graph.GraphStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ursprung rebuild}: the graph made again from the raw event archive ({@link
+ * ArchiveReplay}). Exit status: 0 when every archived event was replayed, 3 when some could not be
+ * read (they are listed; the rest is replayed), 1 when the store cannot be used or a consumer is
+ * still writing (with {@code --clear}), 2 for a bad command line or configuration.
+ */
+@Command(
+    name = "rebuild",
+    mixinStandardHelpOptions = true,
+    versionProvider = ConsumerVersionProvider.class,
+    description = {
+      "Makes the provenance graph again from the raw event archive (event_archive).",
+      "Without --clear it repairs: missing rows are made again, present ones stay, and consumers"
+          + " may keep running. With --clear the derived tables are emptied first (stop the"
+          + " consumers)."
+    },
+    footerHeading =
+        "%nConfiguration keys (the consumer's; db.*, batch.size, skew.ms and"
+            + " scale.rename.timeout.ms are used):%n",
+    footer = "${sys:ursprung.consumer.config-help}")
+public final class RebuildCommand implements Callable<Integer> {
+  /** Exit status when some archived events could not be read. */
+  public static final int EXIT_UNREADABLE = 3;
+
+  /** A consumer that reported within this many minutes counts as running. */
+  private static final int RUNNING_MINUTES = 2;
+
+  static {
+    System.setProperty("ursprung.consumer.config-help", ConsumerSettings.DEFINITION.toHelpText());
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "A properties file.")
+  Path config;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Overrides one configuration key (repeatable).")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description =
+          "Replay only this host's (or Spectrum Scale cluster's) events (repeatable). Not with"
+              + " --clear.")
+  List<String> hosts = new ArrayList<>();
+
+  @Option(
+      names = "--clear",
+      description =
+          "Empty the tables derived from the archive first (processes, files, names, versions,"
+              + " edges, sockets, job events, hosts, Scale rename halves).")
+  boolean clear;
+
+  @Option(
+      names = "--force",
+      description = "With --clear: go ahead even though a consumer reported within 2 minutes.")
+  boolean force;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    if (clear && !hosts.isEmpty()) {
+      err.println(
+          "ursprung rebuild: --clear empties the derived tables of every host; it cannot be"
+              + " combined with --host (repair one host without --clear).");
+      return ConsumerCommand.EXIT_CONFIG;
+    }
+    ConsumerSettings settings;
+    try {
+      Config c = ConsumerSettings.DEFINITION.load(config, System.getenv(), overrides);
+      settings = ConsumerSettings.from(Source.AUDITD, c);
+    } catch (ConfigException e) {
+      err.println("ursprung rebuild: " + e.getMessage());
+      return ConsumerCommand.EXIT_CONFIG;
+    }
+    try (Database db =
+        Database.open(
+            settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(), "rebuild", 3)) {
+      db.migrate();
+      if (clear && !force) {
+        List<String> running = runningConsumers(db);
+        if (!running.isEmpty()) {
+          err.println(
+              "ursprung rebuild: consumers reported within the last "
+                  + RUNNING_MINUTES
+                  + " minutes and would write while the tables are emptied: "
+                  + String.join(", ", running)
+                  + ". Stop them first, or repair without --clear, or add --force.");
+          return ConsumerCommand.EXIT_FATAL;
+        }
+      }
+      long t0 = System.nanoTime();
+      ArchiveReplay.Result r =
+          new ArchiveReplay(
+                  db.dataSource(),
+                  new GraphStore(db.dataSource(), settings.skew()),
+                  settings.renameTimeout(),
+                  settings.batchSize())
+              .run(hosts, clear);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      out.printf(
+          "rebuild: %d archived events replayed in %d transactions, %.1f s%s%n",
+          r.events(), r.batches(), seconds, clear ? " (derived tables emptied first)" : "");
+      r.byHost().forEach((h, n) -> out.printf("  %s: %d events%n", h, n));
+      if (!r.unreadable().isEmpty()) {
+        err.printf(
+            "ursprung rebuild: %d archived events could not be read and were skipped (they stay"
+                + " in the archive):%n",
+            r.unreadable().size());
+        r.unreadable().forEach(u -> err.println("  " + u));
+        return EXIT_UNREADABLE;
+      }
+      return 0;
+    } catch (SQLException | RuntimeException e) {
+      err.println(
+          "ursprung rebuild: "
+              + e.getMessage()
+              + (Failures.classify(e) == Failures.Kind.FATAL ? " " + Failures.advice(e) : ""));
+      return ConsumerCommand.EXIT_FATAL;
+    }
+  }
+
+  /** Consumer instances whose status row says running and is recent. */
+  private static List<String> runningConsumers(Database db) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT instance_id FROM consumer_status WHERE running"
+                    + " AND updated > now() - make_interval(mins => ?) ORDER BY 1")) {
+      ps.setInt(1, RUNNING_MINUTES);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+}
