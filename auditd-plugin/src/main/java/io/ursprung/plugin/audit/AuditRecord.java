@@ -237,6 +237,18 @@ public final class AuditRecord {
     return Text.parseDec(buf, valStart(f), valEnd(f), dflt);
   }
 
+  /**
+   * An unsigned 64-bit decimal field (inode) as a long with the same bits, or null when missing,
+   * not a number or out of range.
+   */
+  public Long unsignedDec(byte[] key) {
+    int f = find(key);
+    if (f < 0) {
+      return null;
+    }
+    return Text.parseUnsignedDec(buf, valStart(f), valEnd(f));
+  }
+
   /** A hexadecimal field (a0..a3, arch), or dflt when missing or not hex. */
   public long hex(byte[] key, long dflt) {
     int f = find(key);
@@ -388,7 +400,7 @@ public final class AuditRecord {
       if (isAbsent(f)) {
         continue;
       } else if (kind(f) == TOKEN
-          && Text.isEncodedField(k)
+          && Text.isEncodedField(type, k)
           && Text.isHex(buf, valStart(f), valEnd(f))) {
         v = Text.decodeHexString(buf, valStart(f), valEnd(f));
       } else {

@@ -183,4 +183,9 @@ public final class AuditStreamProcessor implements AuditProcessor {
   public int liveProcesses() {
     return model.liveProcesses();
   }
+
+  /** clone3 children not yet known to be threads or processes. */
+  public int pendingClone3() {
+    return model.pendingClone3();
+  }
 }

@@ -52,12 +52,19 @@ public final class Text {
 
   private Text() {}
 
-  static boolean isEncodedField(String key) {
+  /**
+   * Whether the kernel logs field key of a record of this type as an untrusted string. aN is one
+   * only in EXECVE: elsewhere (SYSCALL, SOCKETCALL) a0..a3 are hex numbers, and numbers such as
+   * {@code a0=10} are valid upper-case hex that must not be turned into bytes.
+   */
+  static boolean isEncodedField(int recordType, String key) {
     if (ENCODED.contains(key)) {
       return true;
     }
-    // EXECVE a0, a1[2] ...
-    if (key.length() >= 2 && key.charAt(0) == 'a' && Character.isDigit(key.charAt(1))) {
+    if (recordType == RecordTypes.EXECVE
+        && key.length() >= 2
+        && key.charAt(0) == 'a'
+        && Character.isDigit(key.charAt(1))) {
       return !key.endsWith("_len");
     }
     return false;
@@ -111,6 +118,33 @@ public final class Text {
       v = v * 10 + d;
     }
     return neg ? -v : v;
+  }
+
+  private static final long U64_MAX_DIV_10 = Long.divideUnsigned(-1L, 10);
+  private static final long U64_MAX_MOD_10 = Long.remainderUnsigned(-1L, 10);
+
+  /**
+   * Unsigned 64-bit decimal (inode): a long holding the value's bits, as {@link
+   * Long#parseUnsignedLong} gives, so values of 2^63 and more are negative; null when empty, not a
+   * number or beyond 64 bits. Null rather than a default because every long is a valid result.
+   */
+  public static Long parseUnsignedDec(byte[] b, int s, int e) {
+    if (s >= e) {
+      return null;
+    }
+    long v = 0;
+    for (int i = s; i < e; i++) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        return null;
+      }
+      if (Long.compareUnsigned(v, U64_MAX_DIV_10) > 0
+          || (v == U64_MAX_DIV_10 && d > U64_MAX_MOD_10)) {
+        return null;
+      }
+      v = v * 10 + d;
+    }
+    return v;
   }
 
   /** Unsigned hexadecimal (optionally 0x-prefixed), up to 64 bits; dflt when not hex. */

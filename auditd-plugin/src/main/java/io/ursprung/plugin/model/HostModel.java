@@ -36,9 +36,11 @@ import java.util.Map;
  *       process are therefore held back until the parent's clone record names the child, then
  *       replayed; if none comes within a window the process is announced as first-seen.
  *   <li>clone with CLONE_THREAD creates a thread; clone3 hides its flags, so a clone3 child is
- *       counted as a thread until a record shows it as a pid of its own, when it is announced as a
- *       process (how=clone3, started at the clone3 time, inheriting the parent's descriptors as
- *       they are then). exit (not exit_group) of a process with known threads ends a thread.
+ *       counted as a thread until a record shows it as a pid of its own with the clone3 caller as
+ *       ppid, within {@link #CLONE3_WINDOW_MS} of event time, when it is announced as a process
+ *       (how=clone3, started at the clone3 time, inheriting the parent's descriptors as they are
+ *       then). exit (not exit_group) ends a thread while the process has threads; it ends the
+ *       process only when all its threads are known (seen from its clone or exec) and none is left.
  *   <li>Deaths without an exit record are noticed when a clone hands out the pid again, or when the
  *       pid shows up with a different ppid while the old parent is still alive (so it cannot have
  *       been re-parented): ProcessExited how=pid-reused. At end of input nothing is emitted for
@@ -107,7 +109,8 @@ final class HostModel {
 
   private final HashMap<Integer, Proc> procs = new HashMap<>();
   private final LinkedHashMap<Integer, Deferred> deferred = new LinkedHashMap<>();
-  private final HashMap<Integer, PendingClone> clone3 = new HashMap<>();
+  // in insertion order, which is event-time order, for the time-out
+  private final LinkedHashMap<Integer, PendingClone> clone3 = new LinkedHashMap<>();
   private long clock = Long.MIN_VALUE;
   private long applied;
   long unresolvedPaths;
@@ -119,7 +122,29 @@ final class HostModel {
     long wall;
   }
 
-  private record PendingClone(Proc parent, AuditEvent event) {}
+  /**
+   * How long, in event time, a clone3 child may stay silent before it is taken for a thread for
+   * good. A child that is a process almost always acts at once (posix_spawn's clone3 is a vfork:
+   * the child execs before the parent's record is even written), while threads never show up under
+   * their own id, so without a bound every thread would hold its clone3 event until the parent
+   * exits. A process child that acts later is still linked to its parent, as first-seen.
+   */
+  static final long CLONE3_WINDOW_MS = 10_000;
+
+  private static final class PendingClone {
+    final Proc parent;
+    final AuditEvent event;
+    final long clock;
+
+    /** Whether the child is included in the parent's thread count. */
+    boolean counted = true;
+
+    PendingClone(Proc parent, AuditEvent event, long clock) {
+      this.parent = parent;
+      this.event = event;
+      this.clock = clock;
+    }
+  }
 
   HostModel(
       String host,
@@ -140,6 +165,10 @@ final class HostModel {
     return procs.size();
   }
 
+  int pendingClone3() {
+    return clone3.size();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // entry
 
@@ -148,6 +177,7 @@ final class HostModel {
     if (ev.timeMs() > clock) {
       clock = ev.timeMs();
     }
+    expireClone3();
     applyOne(ev);
     expireDeferred();
   }
@@ -172,6 +202,12 @@ final class HostModel {
     }
     if (p == null && ok) {
       PendingClone pc = clone3.remove(pid);
+      if (pc != null && ppid > 0 && ppid != pc.parent.pid) {
+        // another process's child: the clone3 thread has ended and its number was handed out
+        // again
+        forget(pc);
+        pc = null;
+      }
       if (pc != null) {
         p = materializeClone3(pid, pc);
       } else {
@@ -225,9 +261,16 @@ final class HostModel {
       case EXIT:
         if (p.threads > 0) {
           p.threads--;
-        } else {
+        } else if (p.threadsKnown) {
           exit(p, ev, sc, "exit");
         }
+        // Otherwise the process was first seen mid-life and may have threads we never saw. The
+        // record carries only the thread-group id, so it cannot say whether the main or the last
+        // thread is leaving. Ending the process on a thread's exit would close its descriptors
+        // (false write-close versions) and split it in two when its other threads act again,
+        // while glibc's exit() and _exit() use exit_group, so a plain exit is almost always a
+        // thread's. If it was the last thread, the death is noticed like a death by signal, when
+        // the pid is reused.
         break;
       case EXIT_GROUP:
         exit(p, ev, sc, "exit_group");
@@ -379,9 +422,11 @@ final class HostModel {
     if (old != null) {
       died(old, ev, "pid-reused");
     }
+    dropPendingClone(childPid);
     Proc c =
         new Proc(childPid, new ProcessRef(childPid, Instant.ofEpochMilli(ev.timeMs())), parent.pid);
     c.parent = parent.ref;
+    c.threadsKnown = true;
     inherit(c, parent);
     procs.put(childPid, c);
     emit(
@@ -418,22 +463,59 @@ final class HostModel {
       child(parent, childPid, ev, "clone3");
       return;
     }
+    // the number is handed out again, so an earlier holder has ended
+    dropPendingClone(childPid);
     parent.threads++;
     parent.pendingClone3++;
-    clone3.put(childPid, new PendingClone(parent, ev));
+    clone3.put(childPid, new PendingClone(parent, ev, clock));
+  }
+
+  private void dropPendingClone(int tid) {
+    PendingClone pc = clone3.remove(tid);
+    if (pc != null) {
+      forget(pc);
+    }
+  }
+
+  /** Takes a removed pending clone3 child, which was a thread that has ended, off its parent. */
+  private static void forget(PendingClone pc) {
+    Proc parent = pc.parent;
+    if (pc.counted) {
+      parent.threads = Math.max(0, parent.threads - 1);
+    }
+    parent.pendingClone3 = Math.max(0, parent.pendingClone3 - 1);
+  }
+
+  /** Pending clone3 children silent for the window stay counted as threads, without an entry. */
+  private void expireClone3() {
+    if (clone3.isEmpty()) {
+      return;
+    }
+    Iterator<PendingClone> it = clone3.values().iterator();
+    while (it.hasNext()) {
+      PendingClone pc = it.next();
+      if (clock - pc.clock < CLONE3_WINDOW_MS) {
+        break;
+      }
+      it.remove();
+      pc.parent.pendingClone3 = Math.max(0, pc.parent.pendingClone3 - 1);
+    }
   }
 
   private Proc materializeClone3(int pid, PendingClone pc) {
-    Proc parent = pc.parent();
-    parent.threads = Math.max(0, parent.threads - 1);
+    Proc parent = pc.parent;
+    if (pc.counted) {
+      parent.threads = Math.max(0, parent.threads - 1);
+    }
     parent.pendingClone3 = Math.max(0, parent.pendingClone3 - 1);
     Proc old = procs.get(pid);
     if (old != null) {
-      died(old, pc.event(), "pid-reused");
+      died(old, pc.event, "pid-reused");
     }
-    AuditEvent ev = pc.event();
+    AuditEvent ev = pc.event;
     Proc c = new Proc(pid, new ProcessRef(pid, Instant.ofEpochMilli(ev.timeMs())), parent.pid);
     c.parent = parent.ref;
+    c.threadsKnown = true;
     boolean parentAlive = procs.get(parent.pid) == parent;
     if (parentAlive) {
       inherit(c, parent);
@@ -491,6 +573,16 @@ final class HostModel {
     p.exe = exe;
     p.argv = argv;
     p.execed = true;
+    // exec ends every other thread of the process, including clone3 children that were threads
+    p.threads = 0;
+    p.threadsKnown = true;
+    if (p.pendingClone3 > 0) {
+      for (PendingClone pc : clone3.values()) {
+        if (pc.parent == p) {
+          pc.counted = false;
+        }
+      }
+    }
     Credentials c = credentials(p, sc);
     emit(
         ev,
@@ -528,7 +620,7 @@ final class HostModel {
     if (p.pendingClone3 == 0) {
       return;
     }
-    clone3.values().removeIf(pc -> pc.parent() == p);
+    clone3.values().removeIf(pc -> pc.parent == p);
     p.pendingClone3 = 0;
   }
 
@@ -1237,9 +1329,12 @@ final class HostModel {
     return null;
   }
 
+  /**
+   * The kernel logs inodes as unsigned 64-bit decimals; like the Scale path, the event carries the
+   * same 64 bits in a signed long (values of 2^63 and more are negative).
+   */
   private static Long inode(AuditRecord item) {
-    long v = item.dec(INODE, -1);
-    return v < 0 ? null : v;
+    return item.unsignedDec(INODE);
   }
 
   private static String objectType(AuditRecord item) {

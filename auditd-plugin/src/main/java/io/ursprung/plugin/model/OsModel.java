@@ -85,6 +85,15 @@ public final class OsModel {
     return n;
   }
 
+  /** clone3 children over all hosts not yet known to be threads or processes. */
+  public int pendingClone3() {
+    int n = 0;
+    for (HostModel m : hosts.values()) {
+      n += m.pendingClone3();
+    }
+    return n;
+  }
+
   /** Relative names that could not be resolved (unknown dirfd or cwd). */
   public long unresolvedPaths() {
     long n = 0;

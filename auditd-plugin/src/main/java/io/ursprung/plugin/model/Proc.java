@@ -23,7 +23,16 @@ final class Proc {
   boolean execed;
   Credentials creds;
   final long[] credIds = new long[5];
+
+  /** Threads besides the main one, as counted from clone records and exits. */
   int threads;
+
+  /**
+   * Whether {@link #threads} covers all threads: the process was seen from its clone, or has exec'd
+   * since (exec leaves one thread). False for a process first seen mid-life.
+   */
+  boolean threadsKnown;
+
   int pendingClone3;
 
   OpenFile[] fds = new OpenFile[16];

@@ -151,4 +151,27 @@ class RecordParserTest {
     assertNotNull(f.processor.stats());
     assertTrue(f.processor.stats().records() >= 2);
   }
+
+  @Test
+  void fieldMapDecodesExecveArgumentsButNotSyscallArguments() {
+    AuditRecord sc =
+        parse(
+            "type=SYSCALL msg=audit(1700000000.001:1): arch=c000003e syscall=257 success=yes"
+                + " exit=3 a0=10 a1=2000 a2=41 a3=1B6 items=1 pid=5 comm=\"x\"");
+    assertEquals("10", sc.fieldMap().get("a0"));
+    assertEquals("2000", sc.fieldMap().get("a1"));
+    assertEquals("41", sc.fieldMap().get("a2"));
+    assertEquals("1B6", sc.fieldMap().get("a3"));
+    AuditRecord socketcall =
+        parse("type=SOCKETCALL msg=audit(1700000000.001:1): nargs=3 a0=2 a1=1 a2=0");
+    assertEquals("2", socketcall.fieldMap().get("a0"));
+    AuditRecord execve =
+        parse(
+            "type=EXECVE msg=audit(1700000000.001:1): argc=3 a0=\"cat\" a1=2F746D702F612062"
+                + " a2_len=4 a2[0]=41424344");
+    assertEquals("cat", execve.fieldMap().get("a0"));
+    assertEquals("/tmp/a b", execve.fieldMap().get("a1"));
+    assertEquals("4", execve.fieldMap().get("a2_len"));
+    assertEquals("ABCD", execve.fieldMap().get("a2[0]"));
+  }
 }

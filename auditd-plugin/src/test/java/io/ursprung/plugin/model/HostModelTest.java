@@ -399,4 +399,124 @@ class HostModelTest {
     assertEquals(2, starts.size());
     assertEquals(200, starts.get(1).ppid());
   }
+
+  @Test
+  void rawSyscallArgumentsStayAsWrittenWhileExecveArgumentsAreDecoded() {
+    AuditFixture f = new AuditFixture("t1", true);
+    f.sys(1, 100, 1, 59, "success=yes exit=0 a0=10 a1=2000 a2=41 a3=1B6 items=0");
+    f.rec("EXECVE", 1, "argc=2 a0=\"cat\" a1=2F746D702F612062").end(1).run();
+    RawSyscall raw = f.of(RawSyscall.class).get(0);
+    assertEquals("10", raw.records().get(0).fields().get("a0"));
+    assertEquals("2000", raw.records().get(0).fields().get("a1"));
+    assertEquals("1B6", raw.records().get(0).fields().get("a3"));
+    assertEquals("/tmp/a b", raw.records().get(1).fields().get("a1"));
+    assertEquals(List.of("cat", "/tmp/a b"), f.of(ProcessExec.class).get(0).argv());
+  }
+
+  @Test
+  void inodesAtOrAbove2To63KeepTheirUnsignedBits() {
+    AuditFixture f = shell();
+    f.sys(2, 100, 1, 257, "success=yes exit=3 a0=ffffff9c a1=1 a2=0 a3=0 items=1");
+    f.cwd(2, "/w");
+    f.rec(
+            "PATH",
+            2,
+            "item=0 name=\"a\" inode=10000000000000000000 dev=fe:00 mode=0100644"
+                + " nametype=NORMAL")
+        .end(2);
+    f.sys(3, 100, 1, 257, "success=yes exit=4 a0=ffffff9c a1=1 a2=0 a3=0 items=1");
+    f.cwd(3, "/w");
+    f.rec(
+            "PATH",
+            3,
+            "item=0 name=\"b\" inode=18446744073709551615 dev=fe:00 mode=0100644"
+                + " nametype=NORMAL")
+        .end(3);
+    f.sys(4, 100, 1, 257, "success=yes exit=5 a0=ffffff9c a1=1 a2=0 a3=0 items=1");
+    f.cwd(4, "/w");
+    f.rec(
+            "PATH",
+            4,
+            "item=0 name=\"c\" inode=18446744073709551616 dev=fe:00 mode=0100644"
+                + " nametype=NORMAL")
+        .end(4);
+    f.run();
+    List<FileAccess> fa = f.of(FileAccess.class);
+    assertEquals(Long.parseUnsignedLong("10000000000000000000"), fa.get(0).inode());
+    assertEquals("10000000000000000000", Long.toUnsignedString(fa.get(0).inode()));
+    assertEquals(-1L, fa.get(1).inode());
+    assertNull(fa.get(2).inode(), "more than 64 bits is not an inode");
+  }
+
+  @Test
+  void threadExitOfAProcessFirstSeenMidLifeDoesNotEndIt() {
+    AuditFixture f = new AuditFixture();
+    f.openat(1, 500, 1, "/w", "out.txt", "41", 3, true);
+    f.sys(2, 500, 1, 60, "a0=0 a1=0 a2=0 a3=0 items=0").end(2);
+    f.close(3, 500, 1, 3).run();
+    ProcessStarted s = started(f, 500);
+    assertEquals("first-seen", s.how());
+    assertEquals(0, f.of(ProcessExited.class).size());
+    List<FileAccess> fa = f.of(FileAccess.class);
+    assertEquals(2, fa.size(), fa.toString());
+    FileAccess close = fa.get(1);
+    assertEquals(FileAccess.Op.CLOSE, close.op());
+    assertEquals(true, close.write());
+    assertEquals("/w/out.txt", close.path());
+    assertEquals(s.process(), close.process());
+    assertEquals("t1:auditd:3:0", eventOf(f, close).id());
+  }
+
+  @Test
+  void exitOfAProcessSeenFromItsForkEndsIt() {
+    AuditFixture f = shell();
+    f.fork(2, 100, 1, 101);
+    f.openat(3, 101, 100, "/w", "out.txt", "41", 3, true);
+    f.sys(4, 101, 100, 60, "a0=1 a1=0 a2=0 a3=0 items=0").end(4).run();
+    ProcessExited gone = f.of(ProcessExited.class).get(0);
+    assertEquals("exit", gone.how());
+    assertEquals(started(f, 101).process(), gone.process());
+    assertEquals(FileAccess.Op.CLOSE, f.of(FileAccess.class).get(1).op());
+  }
+
+  @Test
+  void reusedClone3ThreadIdWithAnotherParentIsNotTheOldParentsChild() {
+    AuditFixture f = shell();
+    f.sys(2, 100, 1, 435, "success=yes exit=102 a0=7ffd a1=58 a2=0 a3=0 items=0").end(2);
+    // the thread ended unseen; an unrelated process now has the number
+    f.exec(3, 102, 1, "/", "/bin/true", "true").run();
+    ProcessStarted s = started(f, 102);
+    assertEquals("first-seen", s.how());
+    assertEquals(1, s.ppid());
+    assertNull(s.parent());
+    assertEquals(at(3), s.process().start());
+  }
+
+  @Test
+  void clone3ThreadsAreForgottenAfterTheTimeOut() {
+    AuditFixture f = shell();
+    f.sys(2, 100, 1, 435, "success=yes exit=102 a0=7ffd a1=58 a2=0 a3=0 items=0").end(2);
+    f.feed();
+    assertEquals(1, f.processor.pendingClone3());
+    // long after the clone3, the number shows up as a pid whose parent is the shell: another
+    // child that got the number after the thread ended, not the clone3 child
+    f.exec(60_002, 102, 100, "/", "/bin/true", "true").run();
+    assertEquals(0, f.processor.pendingClone3());
+    ProcessStarted s = started(f, 102);
+    assertEquals("first-seen", s.how());
+    assertEquals(at(60_002), s.process().start());
+    assertEquals(started(f, 100).process(), s.parent());
+  }
+
+  @Test
+  void aCloneHandingOutAPendingClone3NumberDropsThePendingEntry() {
+    AuditFixture f = shell();
+    f.sys(2, 100, 1, 435, "success=yes exit=102 a0=7ffd a1=58 a2=0 a3=0 items=0").end(2);
+    f.fork(3, 100, 1, 102).feed();
+    assertEquals(0, f.processor.pendingClone3());
+    f.exec(4, 102, 100, "/", "/bin/true", "true").run();
+    ProcessStarted s = started(f, 102);
+    assertEquals("clone", s.how());
+    assertEquals(at(3), s.process().start());
+  }
 }
