@@ -1,6 +1,5 @@
 package io.ursprung.backend;
 
-import io.ursprung.config.ConfigDef;
 import io.ursprung.config.ConfigException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -53,7 +52,6 @@ public final class BackendCommand implements Callable<Integer> {
     if (port != null) {
       overrides.put(BackendConfig.PORT, Integer.toString(port));
     }
-    ConfigDef def = BackendConfig.DEFINITION;
-    return BackendConfig.from(def.load(file, env, overrides));
+    return BackendConfig.load(file, env, overrides);
   }
 }

@@ -2,11 +2,19 @@ package io.ursprung.backend;
 
 import io.ursprung.config.Config;
 import io.ursprung.config.ConfigDef;
+import io.ursprung.config.ConfigException;
+import io.ursprung.config.Validator;
 import io.ursprung.config.Validators;
 import io.ursprung.db.StoreKeys;
 import io.ursprung.db.auth.PasswordHasher;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The backend's configuration: every key declared once in {@link #DEFINITION}.
@@ -46,6 +54,28 @@ public record BackendConfig(
     int maxLimit,
     boolean serveGui) {
 
+  /**
+   * Checks what the key validators check for keys that are not validated on parsing: a record made
+   * any other way than by {@link #load} (the all-in-one master parses {@link #DEFINITION} itself)
+   * still fails here, before anything is opened or started.
+   *
+   * @throws ConfigException listing every problem
+   */
+  public BackendConfig {
+    List<String> problems = new ArrayList<>();
+    String bindProblem = BIND_RULE.check(bind);
+    if (bindProblem != null) {
+      problems.add(BIND + " " + bindProblem);
+    }
+    String tokenProblem = ADMIN_TOKEN_RULE.check(adminToken);
+    if (tokenProblem != null) {
+      problems.add(ADMIN_TOKEN + " " + tokenProblem);
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+
   public static final String BIND = "http.bind";
   public static final String PORT = "http.port";
   public static final String CORS = "cors.origins";
@@ -63,6 +93,60 @@ public record BackendConfig(
   public static final String MAX_LIMIT = "lineage.max.limit";
   public static final String SERVE_GUI = "gui.serve";
 
+  /** Shortest admin token accepted (what {@code JdbcAuthService.setAdminToken} requires). */
+  public static final int MIN_ADMIN_TOKEN = 16;
+
+  /**
+   * {@value #ADMIN_TOKEN}: empty for none, else at least {@link #MIN_ADMIN_TOKEN} characters. Found
+   * only when the store was already open before, and ended the program with a stack trace. Never
+   * quotes the value: it is a secret.
+   */
+  static final Validator ADMIN_TOKEN_RULE =
+      v -> {
+        String s = v == null ? "" : v.toString();
+        return s.isEmpty() || s.length() >= MIN_ADMIN_TOKEN
+            ? null
+            : "must be empty (no admin token) or have at least "
+                + MIN_ADMIN_TOKEN
+                + " characters, got "
+                + s.length();
+      };
+
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+  private static final Pattern IPV6_LITERAL =
+      Pattern.compile("\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?]?");
+
+  /**
+   * {@value #BIND}: an IP address or a host name. A port or a URL here used to pass and fail only
+   * when the server started listening, after the store had been opened and migrated.
+   */
+  static final Validator BIND_RULE =
+      v -> {
+        String s = v == null ? "" : v.toString();
+        String problem =
+            "must be an IP address or a host name without a port (the port is "
+                + PORT
+                + "), got '"
+                + s
+                + "'";
+        if (s.contains(":")) {
+          // Only text shaped like an IPv6 literal reaches InetAddress, which then parses it
+          // without a name lookup; anything else with a colon (a port, a URL) is refused as is.
+          if (!IPV6_LITERAL.matcher(s).matches()) {
+            return problem;
+          }
+          try {
+            InetAddress.getByName(s);
+            return null;
+          } catch (UnknownHostException | RuntimeException e) {
+            return problem;
+          }
+        }
+        return HOST_NAME.matcher(s).matches() ? null : problem;
+      };
+
   /** Every key of the backend, with default, validator and description. */
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -70,8 +154,8 @@ public record BackendConfig(
               BIND,
               ConfigDef.Type.STRING,
               "0.0.0.0",
-              Validators.nonBlank(),
-              "Address to listen on.")
+              BIND_RULE,
+              "Address to listen on (an IP address or a host name, no port).")
           .define(
               PORT,
               ConfigDef.Type.INT,
@@ -102,7 +186,9 @@ public record BackendConfig(
           .defineSecret(
               ADMIN_TOKEN,
               "",
-              "Bearer token of the built-in admin, set at start-up (at least 16 characters);"
+              "Bearer token of the built-in admin, set at start-up (at least "
+                  + MIN_ADMIN_TOKEN
+                  + " characters);"
                   + " empty: no admin token. Usually given as URSPRUNG_ADMIN_TOKEN.")
           .define(
               SESSION_TTL,
@@ -153,6 +239,52 @@ public record BackendConfig(
               Validators.any(),
               "Also serve the GUI's static files (class path /public) with a single-page-app"
                   + " fallback, for the all-in-one master.");
+
+  /**
+   * {@value #ADMIN_TOKEN} once more, with its rule: {@code ConfigDef.defineSecret} takes no
+   * validator, and a key declared with one is printed unmasked by {@code Config.describe()}. Parsed
+   * over the same sources, only to find the problem; its values are never kept or printed, and the
+   * rule's message does not quote the value.
+   */
+  private static final ConfigDef SECRET_RULES =
+      new ConfigDef()
+          .lenient()
+          .define(
+              ADMIN_TOKEN,
+              ConfigDef.Type.STRING,
+              "",
+              ADMIN_TOKEN_RULE,
+              "Checks the admin token of DEFINITION.");
+
+  /**
+   * Reads {@code file} (when given), the environment and the overrides, the way the command does.
+   *
+   * @throws ConfigException listing every problem, the admin token's among them
+   */
+  public static BackendConfig load(
+      Path file, Map<String, String> env, Map<String, String> overrides) {
+    List<String> problems = new ArrayList<>();
+    Config c = null;
+    try {
+      c = DEFINITION.load(file, env, overrides);
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+    }
+    Map<String, String> tokenOverride =
+        overrides.containsKey(ADMIN_TOKEN)
+            ? Map.of(ADMIN_TOKEN, overrides.get(ADMIN_TOKEN))
+            : Map.of();
+    try {
+      SECRET_RULES.load(file, env, tokenOverride);
+    } catch (ConfigException e) {
+      // An unreadable file is reported by both passes; say it once.
+      e.problems().stream().filter(p -> !problems.contains(p)).forEach(problems::add);
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return from(c);
+  }
 
   /** Reads the settings from a parsed configuration. */
   public static BackendConfig from(Config c) {

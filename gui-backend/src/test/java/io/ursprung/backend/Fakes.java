@@ -22,12 +22,21 @@ import io.ursprung.db.query.ProvenanceQueries;
 import io.ursprung.db.query.ReproducePlan;
 import io.ursprung.db.query.RunComparison;
 import io.ursprung.db.query.RunSummary;
+import io.ursprung.db.rules.TrackedVersion;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /** In-memory services for handler tests; they record what the handlers asked for. */
 final class Fakes {
@@ -195,6 +204,101 @@ final class Fakes {
     @Override
     public Optional<ReproducePlan> reproduce(Viewer viewer, String host, String path) {
       return Optional.of(new ReproducePlan("f:x", path, List.of(), "#!/bin/sh\n", false));
+    }
+  }
+
+  /**
+   * A JDBC data source for the services that take one (alerts, tracked content): it answers the
+   * tracked-version lookup from {@link #tracked}, keyed by event id, and an empty result to
+   * anything else; {@link #down} makes every connection fail, as when the database is unreachable.
+   */
+  static final class Store {
+    final Map<String, TrackedVersion> tracked = new HashMap<>();
+    volatile boolean down;
+
+    DataSource dataSource() {
+      return proxy(
+          DataSource.class,
+          (method, args) -> {
+            if (method.equals("getConnection")) {
+              if (down) {
+                throw new SQLException("connection refused");
+              }
+              return connection();
+            }
+            throw new UnsupportedOperationException(method);
+          });
+    }
+
+    private Connection connection() {
+      return proxy(
+          Connection.class,
+          (method, args) ->
+              switch (method) {
+                case "prepareStatement" -> statement();
+                case "close" -> null;
+                default -> throw new UnsupportedOperationException(method);
+              });
+    }
+
+    private PreparedStatement statement() {
+      Map<Integer, Object> params = new HashMap<>();
+      return proxy(
+          PreparedStatement.class,
+          (method, args) ->
+              switch (method) {
+                case "setObject", "setString", "setTimestamp", "setInt" -> {
+                  params.put((Integer) args[0], args[1]);
+                  yield null;
+                }
+                case "executeQuery" ->
+                    rows(
+                        tracked.containsKey(String.valueOf(params.get(2)))
+                            ? List.of(tracked.get(String.valueOf(params.get(2))))
+                            : List.of());
+                case "close" -> null;
+                default -> throw new UnsupportedOperationException(method);
+              });
+    }
+
+    private static ResultSet rows(List<TrackedVersion> rows) {
+      int[] at = {-1};
+      return proxy(
+          ResultSet.class,
+          (method, args) -> {
+            if (method.equals("next")) {
+              return ++at[0] < rows.size();
+            }
+            if (method.equals("close")) {
+              return null;
+            }
+            TrackedVersion v = rows.get(at[0]);
+            Object[] columns = {
+              v.host(),
+              v.eventId(),
+              v.fs(),
+              v.inode(),
+              v.path(),
+              Timestamp.from(v.versionTime()),
+              v.repository(),
+              v.repoPath(),
+              v.commitId(),
+              v.size()
+            };
+            return columns[(Integer) args[0] - 1];
+          });
+    }
+
+    private interface Call {
+      Object call(String method, Object[] args) throws Exception;
+    }
+
+    private static <T> T proxy(Class<T> type, Call call) {
+      return type.cast(
+          Proxy.newProxyInstance(
+              Fakes.class.getClassLoader(),
+              new Class<?>[] {type},
+              (self, method, args) -> call.call(method.getName(), args)));
     }
   }
 

@@ -123,7 +123,9 @@ public sealed interface NodeId {
 
   /** Microseconds since the epoch. */
   static long micros(Instant t) {
-    return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+    // Not ChronoUnit.MICROS.between: it counts through nanoseconds, which overflow a long outside
+    // 1677..2262. Microseconds fit a long to year 294247, past any time a consumer stores.
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
   }
 
   /** The instant of microseconds since the epoch. */

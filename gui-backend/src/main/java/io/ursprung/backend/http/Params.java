@@ -18,6 +18,21 @@ public final class Params {
   /** Longest path accepted (PATH_MAX on Linux). */
   public static final int MAX_PATH = 4096;
 
+  /**
+   * Earliest time accepted anywhere in a request. Years 1 to 9999 are what ISO-8601 writes without
+   * a sign; they lie well inside PostgreSQL's timestamptz range (4713 BC to 294276 AD, beyond which
+   * the store refuses the query or the JDBC conversion throws) and their microseconds since the
+   * epoch fit in a long. No provenance is older or newer, so nothing is lost.
+   */
+  public static final Instant MIN_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** Latest time accepted anywhere in a request; see {@link #MIN_TIME}. */
+  public static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+  /** The accepted range, as the 400 words it. */
+  public static final String TIME_RANGE =
+      "between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z";
+
   private final Context ctx;
   private final List<FieldError> errors = new ArrayList<>();
 
@@ -99,12 +114,25 @@ public final class Params {
     if (v == null) {
       return null;
     }
+    Instant t;
     try {
-      return Instant.parse(v);
+      t = Instant.parse(v);
     } catch (DateTimeParseException e) {
       error(name, "must be an ISO-8601 UTC time such as 2026-11-20T09:14:03.512Z");
       return null;
     }
+    if (!inRange(t)) {
+      error(name, "must be " + TIME_RANGE);
+      return null;
+    }
+    return t;
+  }
+
+  /**
+   * Whether {@code t} is in the range a request may give ({@link #MIN_TIME}..{@link #MAX_TIME}).
+   */
+  public static boolean inRange(Instant t) {
+    return !t.isBefore(MIN_TIME) && !t.isAfter(MAX_TIME);
   }
 
   /** A host or cluster name. */
@@ -147,11 +175,28 @@ public final class Params {
       return null;
     }
     try {
-      return NodeId.parse(v);
+      return parseNode(v);
     } catch (IllegalArgumentException e) {
       error(name, e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * Parses a node id from a request, with its time in the accepted range. Every handler that reads
+   * a node id goes through here: {@link NodeId#parse} takes any long of microseconds, which reaches
+   * years PostgreSQL cannot hold.
+   *
+   * @throws IllegalArgumentException with a message fit for an API client
+   */
+  public static NodeId parseNode(String text) {
+    NodeId id = NodeId.parse(text);
+    Instant t =
+        id instanceof NodeId.Process p ? p.start() : ((NodeId.FileVersion) id).versionTime();
+    if (t != null && !inRange(t)) {
+      throw new IllegalArgumentException("the time of a node id must be " + TIME_RANGE);
+    }
+    return id;
   }
 
   /** A comma-separated list of at most {@code max} items. */

@@ -7,7 +7,6 @@ import io.ursprung.backend.http.ApiException;
 import io.ursprung.backend.http.Params;
 import io.ursprung.backend.http.Routes;
 import io.ursprung.db.rules.AlertQueries;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
 
@@ -27,7 +26,7 @@ public final class AlertResource {
     routes.get(Backend.API + "/alerts", Access.ADMIN, this::list);
   }
 
-  private void list(Context ctx) throws SQLException {
+  private void list(Context ctx) {
     Params p = new Params(ctx);
     Instant since = p.time("since", false);
     String host = p.host("host", false);
@@ -39,7 +38,8 @@ public final class AlertResource {
     ctx.json(
         Map.of(
             "items",
-            alerts.list(since, host, paging.limit(), paging.offset()),
+            StoreCalls.run(
+                "alert query", () -> alerts.list(since, host, paging.limit(), paging.offset())),
             "offset",
             paging.offset(),
             "limit",

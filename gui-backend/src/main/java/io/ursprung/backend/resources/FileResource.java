@@ -56,7 +56,7 @@ public final class FileResource {
 
   static NodeId parse(String text) {
     try {
-      return NodeId.parse(text);
+      return Params.parseNode(text);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(List.of(new FieldError("id", e.getMessage())));
     }

@@ -73,6 +73,10 @@ public final class LineageResource {
     if (processId != null && !processId.isProcess()) {
       p.error("processId", "must be a process id (p:...)");
     }
+    NodeId byPid = null;
+    if (ways == 1 && host != null && pid != null && start != null) {
+      byPid = new NodeId.Process(host, pid, start);
+    }
     p.check();
 
     Direction dir = direction.equals("upstream") ? Direction.UPSTREAM : Direction.DOWNSTREAM;
@@ -80,10 +84,7 @@ public final class LineageResource {
     if (path != null) {
       graph = lineage.fromFile(Backend.viewer(ctx), host, path, version, dir, depth, limit);
     } else {
-      NodeId start0 =
-          processId != null
-              ? processId
-              : nodeId != null ? nodeId : new NodeId.Process(host, pid, start);
+      NodeId start0 = processId != null ? processId : nodeId != null ? nodeId : byPid;
       graph = lineage.fromNode(Backend.viewer(ctx), start0, dir, depth, limit);
     }
     LineageGraph g = graph.orElseThrow(() -> ApiException.notFound("start node"));

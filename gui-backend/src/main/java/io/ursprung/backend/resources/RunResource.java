@@ -6,7 +6,6 @@ import io.ursprung.backend.http.Access;
 import io.ursprung.backend.http.ApiException;
 import io.ursprung.backend.http.Params;
 import io.ursprung.backend.http.Routes;
-import io.ursprung.db.lineage.NodeId;
 import io.ursprung.db.query.ProvenanceQueries;
 import java.time.Instant;
 import java.util.List;
@@ -56,7 +55,7 @@ public final class RunResource {
         continue;
       }
       try {
-        if (!NodeId.parse(id).isProcess()) {
+        if (!Params.parseNode(id).isProcess()) {
           p.error("ids", "a run id is a process id (p:...) or job:<id>: " + id);
         }
       } catch (IllegalArgumentException e) {

@@ -45,6 +45,9 @@ public final class SessionResource {
     List<FieldError> errors = new ArrayList<>();
     if (body.name() == null || body.name().isBlank() || body.name().length() > 64) {
       errors.add(new FieldError("name", "is required (at most 64 characters)"));
+    } else if (body.name().indexOf('\0') >= 0) {
+      // PostgreSQL refuses NUL in text, which would make a bad name look like an outage (503).
+      errors.add(new FieldError("name", "must not contain NUL characters"));
     }
     if (body.password() == null || body.password().isEmpty() || body.password().length() > 1024) {
       errors.add(new FieldError("password", "is required (at most 1024 characters)"));
