@@ -8,6 +8,7 @@ import io.ursprung.events.FileAccess;
 import io.ursprung.events.HostStatus;
 import io.ursprung.events.Ipc;
 import io.ursprung.events.ProcessExec;
+import io.ursprung.events.ProcessExited;
 import io.ursprung.events.ProcessStarted;
 import io.ursprung.events.ProvEvent;
 import java.io.IOException;
@@ -128,7 +129,9 @@ class LiveAuditdIT {
           "cd "
               + home
               + " && printf 'b\\na\\nc\\n' > in.txt && sort in.txt | gzip > out.gz"
-              + " && mv out.gz final.gz && cat final.gz > /dev/null";
+              + " && mv out.gz final.gz && cat final.gz > /dev/null"
+              // a process killed by SIGKILL runs no exit: only the kill (OBJ_PID) tells
+              + "; sleep 30 & kill -9 \\$!; wait";
       must(
           "sh",
           "-c",
@@ -192,6 +195,26 @@ class LiveAuditdIT {
       assertTrue(
           all.stream().map(ProvEvent::data).anyMatch(d -> d instanceof ProcessStarted),
           "processes announced at start");
+      List<Ipc> signals =
+          all.stream()
+              .map(ProvEvent::data)
+              .filter(d -> d instanceof Ipc i && i.kind().equals("signal"))
+              .map(d -> (Ipc) d)
+              .toList();
+      assertTrue(
+          signals.stream().anyMatch(i -> "SIGKILL".equals(i.channel())),
+          "the shell's kill -9 of sleep, got " + signals);
+      Ipc kill = signals.stream().filter(i -> "SIGKILL".equals(i.channel())).findFirst().get();
+      assertTrue(
+          all.stream()
+              .map(ProvEvent::data)
+              .anyMatch(
+                  d ->
+                      d instanceof ProcessExited x
+                          && x.process().equals(kill.reader())
+                          && "killed".equals(x.how())
+                          && Integer.valueOf(9).equals(x.signal())),
+          "the killed sleep ends, by signal 9");
 
       // The live plugin reports the kernel's audit status: as root under a kernel that answered
       // auditctl -s, with numbers; the report is the host's, stamped with its name.

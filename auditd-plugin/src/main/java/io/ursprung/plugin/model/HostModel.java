@@ -351,6 +351,11 @@ final class HostModel {
       case SETPGID:
         setpgid(p, ev, sc);
         break;
+      case KILL:
+      case TKILL:
+      case TGKILL:
+        signal(p, ev, sc, sys);
+        break;
       case SETSID:
         if (exit > 0) {
           p.pgid = (int) exit;
@@ -614,6 +619,105 @@ final class HostModel {
     procs.remove(p.pid);
     dropPendingClones(p);
     emit(ev, new ProcessExited(p.ref, null, null, how));
+  }
+
+  private static final byte[] OPID = "opid".getBytes();
+  private static final int SIGKILL = 9;
+
+  /**
+   * A signal delivered (kill, tkill, tgkill that succeeded): an Ipc of kind signal from sender to
+   * each target, a wasInformedBy edge in the graph. The targets are the OBJ_PID records (one per
+   * process reached, several for a group kill; the kernel writes them only when a rule covers
+   * signal syscalls, as ours do), else the pid argument. Signal 0 only probes and is ignored;
+   * targets the model does not know (not audited, or started before the plugin) are skipped, as
+   * there is no start time to name them by.
+   *
+   * <p>SIGKILL cannot be caught, and a process it kills runs no exit syscall, so no exit record
+   * ever comes: the target ends here (how=killed, signal 9), its descriptors are closed (a file it
+   * was writing gets its last version) and its pid is free for the next process. Other signals may
+   * be handled, so they end nothing; a process they kill is noticed at pid reuse as before.
+   */
+  private void signal(Proc sender, AuditEvent ev, AuditRecord sc, Sys sys) {
+    int sig = (int) (sys == Sys.TGKILL ? sc.hex(A2, 0) : sc.hex(A1, 0));
+    if (sig <= 0) {
+      return;
+    }
+    List<Integer> targets = new ArrayList<>();
+    for (AuditRecord r : ev.records()) {
+      if (r.type() == RecordTypes.OBJ_PID) {
+        int t = (int) r.dec(OPID, -1);
+        if (t > 0) {
+          targets.add(t);
+        }
+      }
+    }
+    if (targets.isEmpty()) {
+      // a0 is the pid (kill: negative for a group, which only OBJ_PID can resolve), the thread
+      // (tkill) or the thread group (tgkill)
+      int t = (int) sc.hex(A0, 0);
+      if (t > 0) {
+        targets.add(t);
+      }
+    }
+    String channel = signalName(sig);
+    for (int t : targets) {
+      Proc target = procs.get(t);
+      if (target == null) {
+        continue;
+      }
+      if (target != sender) {
+        emit(ev, new Ipc("signal", channel, sender.ref, target.ref));
+      }
+      if (sig == SIGKILL) {
+        closeAll(target, ev);
+        procs.remove(target.pid);
+        dropPendingClones(target);
+        emit(ev, new ProcessExited(target.ref, null, SIGKILL, "killed"));
+      }
+    }
+  }
+
+  private static final String[] SIGNALS = {
+    null,
+    "SIGHUP",
+    "SIGINT",
+    "SIGQUIT",
+    "SIGILL",
+    "SIGTRAP",
+    "SIGABRT",
+    "SIGBUS",
+    "SIGFPE",
+    "SIGKILL",
+    "SIGUSR1",
+    "SIGSEGV",
+    "SIGUSR2",
+    "SIGPIPE",
+    "SIGALRM",
+    "SIGTERM",
+    "SIGSTKFLT",
+    "SIGCHLD",
+    "SIGCONT",
+    "SIGSTOP",
+    "SIGTSTP",
+    "SIGTTIN",
+    "SIGTTOU",
+    "SIGURG",
+    "SIGXCPU",
+    "SIGXFSZ",
+    "SIGVTALRM",
+    "SIGPROF",
+    "SIGWINCH",
+    "SIGIO",
+    "SIGPWR",
+    "SIGSYS"
+  };
+
+  /** Linux's name of a signal number (x86 and the generic table agree on 1..31). */
+  static String signalName(int sig) {
+    if (sig > 0 && sig < SIGNALS.length) {
+      return SIGNALS[sig];
+    }
+    return sig >= 34 ? "SIGRTMIN+" + (sig - 34) : "SIG" + sig;
   }
 
   private void dropPendingClones(Proc p) {

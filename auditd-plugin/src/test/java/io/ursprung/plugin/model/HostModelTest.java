@@ -519,4 +519,80 @@ class HostModelTest {
     assertEquals("clone", s.how());
     assertEquals(at(3), s.process().start());
   }
+
+  /** kill(target, sig) by pid, with the OBJ_PID record the kernel writes for the target. */
+  private static AuditFixture kill(
+      AuditFixture f, long serial, int pid, int ppid, int target, int sig, boolean ok) {
+    f.sys(
+        serial,
+        pid,
+        ppid,
+        62,
+        (ok ? "success=yes exit=0" : "success=no exit=-3")
+            + " a0="
+            + Integer.toHexString(target)
+            + " a1="
+            + Integer.toHexString(sig)
+            + " a2=0 a3=0 items=0");
+    if (ok) {
+      f.rec(
+          "OBJ_PID",
+          serial,
+          "opid=" + target + " oauid=1001 ouid=1001 oses=3 obj=unconfined ocomm=\"python3\"");
+    }
+    return f.end(serial);
+  }
+
+  @Test
+  void sigkillEndsTheTargetClosesItsFilesAndInformsIt() {
+    AuditFixture f = shell();
+    f.fork(2, 100, 1, 101);
+    f.exec(3, 101, 100, "/w", "/usr/bin/python3", "python3", "-m", "http.server");
+    f.openat(4, 101, 100, "/w", "log.txt", "241", 3, true);
+    kill(f, 5, 100, 1, 101, 9, true);
+    f.fork(6, 100, 1, 101).run(); // the pid is free again: no pid-reused end of the old one
+
+    ProcessStarted server = f.of(ProcessStarted.class).get(1);
+    Ipc sig = f.of(Ipc.class).get(0);
+    assertEquals("signal", sig.kind());
+    assertEquals("SIGKILL", sig.channel());
+    assertEquals(started(f, 100).process(), sig.writer());
+    assertEquals(server.process(), sig.reader());
+    List<ProcessExited> ends = f.of(ProcessExited.class);
+    assertEquals(1, ends.size(), ends.toString());
+    assertEquals(server.process(), ends.get(0).process());
+    assertEquals("killed", ends.get(0).how());
+    assertEquals(9, ends.get(0).signal());
+    assertNull(ends.get(0).exitCode());
+    FileAccess close = f.of(FileAccess.class).get(1);
+    assertEquals(FileAccess.Op.CLOSE, close.op());
+    assertEquals("/w/log.txt", close.path());
+    assertEquals(true, close.write());
+    assertEquals("t1:auditd:5:1", eventOf(f, close).id()); // after the signal that caused it
+    assertEquals(at(6), f.of(ProcessStarted.class).get(2).process().start());
+  }
+
+  @Test
+  void otherSignalsInformWithoutEndingAndProbesFailuresAndStrangersAreIgnored() {
+    AuditFixture f = shell();
+    f.fork(2, 100, 1, 101);
+    kill(f, 3, 100, 1, 101, 15, true); // SIGTERM: may be handled
+    kill(f, 4, 100, 1, 101, 0, true); // signal 0: a probe
+    kill(f, 5, 100, 1, 101, 9, false); // failed (ESRCH)
+    kill(f, 6, 100, 1, 4242, 9, true); // a process the model never saw
+    kill(f, 7, 100, 1, 100, 10, true); // to itself: no edge
+    // tgkill(101, 101, SIGUSR1) without an OBJ_PID record: the target is the thread group a0
+    f.sys(8, 100, 1, 234, "success=yes exit=0 a0=65 a1=65 a2=a a3=0 items=0").end(8);
+    f.run();
+
+    List<Ipc> signals = f.of(Ipc.class);
+    assertEquals(2, signals.size(), signals.toString());
+    assertEquals("SIGTERM", signals.get(0).channel());
+    assertEquals(started(f, 101).process(), signals.get(0).reader());
+    assertEquals("SIGUSR1", signals.get(1).channel());
+    assertEquals(started(f, 100).process(), signals.get(1).writer());
+    assertEquals(started(f, 101).process(), signals.get(1).reader());
+    assertTrue(f.of(ProcessExited.class).isEmpty(), f.of(ProcessExited.class).toString());
+    assertEquals("SIGRTMIN+2", HostModel.signalName(36));
+  }
 }
