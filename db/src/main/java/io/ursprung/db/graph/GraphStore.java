@@ -748,7 +748,8 @@ public final class GraphStore {
             + " OR EXCLUDED.group_time >= p.group_time))";
     String exitWins =
         "(EXCLUDED.exit_how IS NOT NULL AND (p.exit_how IS NULL OR (EXCLUDED.exit_how IN"
-            + " ('exit', 'exit_group') AND p.exit_how NOT IN ('exit', 'exit_group'))))";
+            + " ('exit', 'exit_group', 'killed') AND p.exit_how NOT IN ('exit', 'exit_group',"
+            + " 'killed'))))";
     StringBuilder sb = new StringBuilder();
     sb.append(
         "INSERT INTO processes AS p ("

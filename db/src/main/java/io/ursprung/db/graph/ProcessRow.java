@@ -14,8 +14,8 @@ import java.util.Objects;
  *   <li>start facts (how, parent, ppid) and the job: first non-null value;
  *   <li>program facts (exe, argv, cwd, credentials): those of the latest {@code factsTime};
  *   <li>group facts (pgid, sid): those of the latest {@code groupTime};
- *   <li>exit facts: a recorded exit beats an inferred one ({@code pid-reused}, {@code
- *       end-of-input}).
+ *   <li>exit facts: a recorded exit ({@code exit_group}, {@code exit}, or {@code killed}: a SIGKILL
+ *       seen being sent) beats an inferred one ({@code pid-reused}, {@code end-of-input}).
  * </ul>
  */
 public final class ProcessRow {
@@ -160,7 +160,7 @@ public final class ProcessRow {
 
   /** Whether an exit was recorded (rather than inferred). */
   static boolean recorded(String how) {
-    return "exit_group".equals(how) || "exit".equals(how);
+    return "exit_group".equals(how) || "exit".equals(how) || "killed".equals(how);
   }
 
   private static <T> T first(T a, T b) {

@@ -71,6 +71,14 @@ class ProcessRowTest {
   }
 
   @Test
+  void aSigkillSeenBeingSentIsARecordedEnd() {
+    ProcessRow killed = new ProcessRow("h", 5, T).exited(T.plusSeconds(3), null, 9, "killed");
+    assertEquals("killed", killed.merge(inferredExit()).exitHow);
+    assertEquals("killed", inferredExit().merge(killed).exitHow);
+    assertEquals(9, inferredExit().merge(killed).signal);
+  }
+
+  @Test
   void applyingTwiceChangesNothing() {
     ProcessRow once = start().merge(exec()).merge(recordedExit());
     ProcessRow twice = start().merge(exec()).merge(recordedExit()).merge(exec()).merge(start());
