@@ -192,7 +192,11 @@ final class HostModel {
       return;
     }
     int ppid = (int) sc.dec(PPID, -1);
-    Sys sys = Sys.of((int) sc.hex(ARCH, 0), sc.dec(SYSCALL, -1));
+    int arch = (int) sc.hex(ARCH, 0);
+    Sys sys = Sys.of(arch, sc.dec(SYSCALL, -1));
+    if (sys == Sys.OTHER && !Sys.knownArch(arch)) {
+      sys = Sys.named(sc.enriched("SYSCALL"));
+    }
     long exit = sc.dec(EXIT, Long.MIN_VALUE);
     boolean ok = isSuccess(sc, sys, exit);
 

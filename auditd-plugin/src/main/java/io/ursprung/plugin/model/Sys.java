@@ -107,6 +107,31 @@ enum Sys {
     }
   }
 
+  private static final java.util.Map<String, Sys> BY_NAME = new java.util.HashMap<>();
+
+  static {
+    for (Sys s : values()) {
+      if (s != OTHER) {
+        BY_NAME.put(s.wire, s);
+      }
+    }
+  }
+
+  /** Whether the numbers of this architecture are known here. */
+  static boolean knownArch(int arch) {
+    return arch == ARCH_X86_64 || arch == ARCH_I386 || arch == ARCH_AARCH64;
+  }
+
+  /**
+   * The syscall of a name as auditd's ENRICHED format writes it ({@code SYSCALL=openat}); OTHER
+   * when not modelled or null. For architectures whose numbers are not in the tables here (ppc64le
+   * on IBM Power, s390x): auditd knows every architecture's table and names the call.
+   */
+  static Sys named(String name) {
+    Sys s = name == null ? null : BY_NAME.get(name);
+    return s == null ? OTHER : s;
+  }
+
   /** The syscall for an (arch, number) pair; OTHER when not modelled. */
   static Sys of(int arch, long nr) {
     Sys[] t;

@@ -595,4 +595,37 @@ class HostModelTest {
     assertTrue(f.of(ProcessExited.class).isEmpty(), f.of(ProcessExited.class).toString());
     assertEquals("SIGRTMIN+2", HostModel.signalName(36));
   }
+
+  @Test
+  void anArchitectureWithoutANumberTableIsReadByTheEnrichedSyscallName() {
+    // ppc64le (IBM Power): no table here, so the call is taken from auditd's ENRICHED tail.
+    String tail = "\u001dARCH=ppc64le SYSCALL=%s AUID=\"bob\" UID=\"bob\"";
+    String who =
+        " ppid=1 pid=100 auid=1001 uid=1001 gid=1001 euid=1001 suid=1001 fsuid=1001 egid=1001"
+            + " sgid=1001 fsgid=1001 tty=pts0 ses=3 comm=\"x\" exe=\"/usr/bin/x\" key=\"k\"";
+    AuditFixture f = new AuditFixture();
+    f.rec(
+        "SYSCALL",
+        1,
+        "arch=c0000015 syscall=286 success=yes exit=3 a0=ffffff9c a1=1 a2=241 a3=1b6 items=2"
+            + who
+            + String.format(tail, "openat"));
+    f.cwd(1, "/w");
+    f.path(1, 0, "/w/", "PARENT", 7);
+    f.path(1, 1, "out.txt", "CREATE", 5001);
+    f.end(1);
+    f.rec(
+        "SYSCALL",
+        2,
+        "arch=c0000015 syscall=234 a0=0 a1=0 a2=0 a3=0 items=0"
+            + who
+            + String.format(tail, "exit_group"));
+    f.end(2).run();
+    List<FileAccess> files = f.of(FileAccess.class);
+    assertEquals(2, files.size(), files.toString());
+    assertEquals("/w/out.txt", files.get(0).path());
+    assertEquals(true, files.get(0).write());
+    assertEquals(FileAccess.Op.CLOSE, files.get(1).op());
+    assertEquals("exit_group", f.of(ProcessExited.class).get(0).how());
+  }
 }
