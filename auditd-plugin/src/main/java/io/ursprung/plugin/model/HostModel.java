@@ -241,7 +241,8 @@ final class HostModel {
     updateCwd(p, ev);
     switch (sys) {
       case CLONE:
-        if ((sc.hex(A0, 0) & CLONE_THREAD) != 0) {
+        // s390x passes the new stack first and the flags second
+        if ((sc.hex(arch == Sys.ARCH_S390X ? A1 : A0, 0) & CLONE_THREAD) != 0) {
           if (exit > 0) {
             p.threads++;
           }

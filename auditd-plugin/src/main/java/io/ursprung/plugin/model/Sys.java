@@ -62,6 +62,9 @@ enum Sys {
   static final int ARCH_I386 = 0x40000003;
   static final int ARCH_AARCH64 = 0xc00000b7;
 
+  /** s390x: read by name (no table here); its clone takes the flags as the second argument. */
+  static final int ARCH_S390X = 0x80000016;
+
   /** The little-endian flag of AUDIT_ARCH values, which decides how sa_family is stored. */
   static final int ARCH_LE = 0x40000000;
 

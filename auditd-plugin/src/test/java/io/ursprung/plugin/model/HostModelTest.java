@@ -628,4 +628,32 @@ class HostModelTest {
     assertEquals(FileAccess.Op.CLOSE, files.get(1).op());
     assertEquals("exit_group", f.of(ProcessExited.class).get(0).how());
   }
+
+  @Test
+  void onS390xCloneFlagsAreTheSecondArgument() {
+    String who =
+        " ppid=1 pid=100 auid=1001 uid=1001 gid=1001 euid=1001 suid=1001 fsuid=1001 egid=1001"
+            + " sgid=1001 fsgid=1001 tty=pts0 ses=3 comm=\"x\" exe=\"/usr/bin/x\" key=\"k\"";
+    AuditFixture f = new AuditFixture();
+    // a thread: flags (CLONE_THREAD among them) in a1, a stack address in a0
+    f.rec(
+        "SYSCALL",
+        1,
+        "arch=80000016 syscall=120 success=yes exit=101 a0=3ff7fffe000 a1=3d0f00 a2=0 a3=0"
+            + " items=0"
+            + who
+            + "\u001dARCH=s390x SYSCALL=clone");
+    f.end(1);
+    // a process: SIGCHLD only in a1, while a0 (the stack, 0 for fork) happens to have bit 16 set
+    f.rec(
+        "SYSCALL",
+        2,
+        "arch=80000016 syscall=120 success=yes exit=102 a0=10000 a1=11 a2=0 a3=0 items=0"
+            + who
+            + "\u001dARCH=s390x SYSCALL=clone");
+    f.end(2).run();
+    List<ProcessStarted> starts = f.of(ProcessStarted.class);
+    assertEquals(2, starts.size(), starts.toString()); // pid 100 first seen, then its child 102
+    assertEquals(102, starts.get(1).process().pid());
+  }
 }
