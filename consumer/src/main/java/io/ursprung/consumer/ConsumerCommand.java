@@ -83,6 +83,16 @@ public final class ConsumerCommand implements Callable<Integer> {
     return cl;
   }
 
+  /** The messages of {@code e} and its causes, which Kafka's wrappers keep the reason in. */
+  static String causes(Throwable e) {
+    StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+    Throwable c = e.getCause();
+    for (int depth = 0; c != null && depth < 10; depth++, c = c.getCause()) {
+      sb.append(": ").append(c.getMessage());
+    }
+    return sb.toString();
+  }
+
   @Override
   public Integer call() {
     if (source == Source.CAMFLOW) {
@@ -93,6 +103,8 @@ public final class ConsumerCommand implements Callable<Integer> {
     ConsumerSettings settings;
     RuleSettings ruleSettings;
     try {
+      // Loading checks every key, the kafka.* and rules.db.* ones included, and lists every
+      // problem at once before anything is opened.
       Config c = ConsumerSettings.DEFINITION.load(config, System.getenv(), overrides);
       settings = ConsumerSettings.from(source, c);
       ruleSettings = RuleSettings.from(c);
@@ -144,16 +156,25 @@ public final class ConsumerCommand implements Callable<Integer> {
             case CAMFLOW -> throw new IllegalStateException("camflow is handled above");
           };
       Metrics metrics = new Metrics();
-      loop =
-          new ConsumerLoop(
-              settings,
-              handler,
-              metrics,
-              new StatusReporter(
-                  new io.ursprung.db.status.IngestStatus(db.dataSource()),
-                  settings,
-                  metrics,
-                  java.time.Clock.systemUTC()));
+      try {
+        loop =
+            new ConsumerLoop(
+                settings,
+                handler,
+                metrics,
+                new StatusReporter(
+                    new io.ursprung.db.status.IngestStatus(db.dataSource()),
+                    settings,
+                    metrics,
+                    java.time.Clock.systemUTC()));
+      } catch (org.apache.kafka.common.KafkaException e) {
+        // The kafka.* properties were checked at load; what only the clients' constructors find
+        // (a JAAS text they cannot parse, say) is still a bad configuration: reported, not traced.
+        spec.commandLine()
+            .getErr()
+            .println("ursprung consumer: the Kafka client cannot be created: " + causes(e));
+        return EXIT_CONFIG;
+      }
       loop.run();
       return 0;
     } catch (ConsumerLoop.FatalException e) {

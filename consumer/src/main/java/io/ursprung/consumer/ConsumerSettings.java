@@ -6,8 +6,14 @@ import io.ursprung.config.Validators;
 import io.ursprung.consumer.rules.RuleSettings;
 import io.ursprung.db.StoreKeys;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The consumer's configuration: every key declared once in {@link #DEFINITION}, and the parsed
@@ -73,7 +79,7 @@ public record ConsumerSettings(
               TOPIC,
               ConfigDef.Type.STRING,
               "",
-              v -> v.toString().isEmpty() ? null : Validators.kafkaTopic().check(v),
+              ConsumerSettings::topicProblem,
               "Topic to read. Empty: by source, auditd for --source auditd, gpfs for --source"
                   + " scale. Malformed messages go to <topic>.dlq.")
           .define(
@@ -137,7 +143,14 @@ public record ConsumerSettings(
           .definePassThrough(
               "kafka.",
               "Any other Kafka client property, such as kafka.security.protocol=SASL_SSL or"
-                  + " kafka.sasl.jaas.config; passed to the consumer and the dead-letter producer.");
+                  + " kafka.sasl.jaas.config; passed to the consumer and the dead-letter producer.")
+          .checkPassThrough("kafka.", ConsumerSettings::kafkaProblems);
+
+  /** Kafka's limit on topic names. */
+  private static final int KAFKA_TOPIC_MAX = 249;
+
+  /** The dead-letter topic's suffix. */
+  private static final String DLQ_SUFFIX = ".dlq";
 
   static {
     // The rule engine's keys (rules.file, rules.db.<alias>.*, ...): see RuleSettings.
@@ -170,6 +183,114 @@ public record ConsumerSettings(
 
   /** The dead-letter topic. */
   public String deadLetterTopic() {
-    return topic + ".dlq";
+    return topic + DLQ_SUFFIX;
+  }
+
+  /**
+   * {@link #TOPIC}: empty (the source's default), or a topic name whose dead-letter topic is a
+   * topic name too. Otherwise the first malformed message would stop the consumer with Kafka's
+   * InvalidTopicException, long after start-up.
+   */
+  private static String topicProblem(Object value) {
+    String s = value.toString();
+    if (s.isEmpty()) {
+      return null;
+    }
+    String problem = Validators.kafkaTopic().check(value);
+    if (problem != null) {
+      return problem;
+    }
+    if (s.equals(".") || s.equals("..")) {
+      return "must not be '.' or '..', which Kafka does not allow as topic names";
+    }
+    int max = KAFKA_TOPIC_MAX - DLQ_SUFFIX.length();
+    if (s.length() > max) {
+      return "must have at most "
+          + max
+          + " characters, because its dead-letter topic <topic>"
+          + DLQ_SUFFIX
+          + " must fit Kafka's limit of "
+          + KAFKA_TOPIC_MAX
+          + "; got "
+          + s.length();
+    }
+    return null;
+  }
+
+  /**
+   * The {@code kafka.*} pass-through properties as the Kafka client will judge them, so that a bad
+   * one stops the consumer at start-up with the other configuration problems (exit status 2),
+   * before the database is opened, instead of failing in the client's constructor. The properties
+   * are assembled by {@link ConsumerLoop} exactly as for the real clients; the keys the loop sets
+   * itself (brokers, group, deserialisers) get placeholders, as their values are checked above.
+   *
+   * <p>Kafka stops at its first problem, so each property is checked on its own first, to name
+   * every bad key at once; the whole set is checked after that, for combinations that are only
+   * wrong together (such as the idempotent producer's limits).
+   */
+  static List<String> kafkaProblems(Map<String, String> kafka) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> e : kafka.entrySet()) {
+      String problem = kafkaProblem(Map.of(e.getKey(), e.getValue()), false);
+      if (problem != null) {
+        problems.add("kafka." + e.getKey() + " " + problem);
+      }
+    }
+    if (problems.isEmpty() && !kafka.isEmpty()) {
+      String problem = kafkaProblem(kafka, true);
+      if (problem != null) {
+        problems.add("kafka.* properties together " + problem);
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Why the Kafka clients would refuse {@code kafka}, or null; {@code whole}: with the producer's
+   * cross-checks too.
+   */
+  private static String kafkaProblem(Map<String, String> kafka, boolean whole) {
+    ConsumerSettings probe =
+        new ConsumerSettings(
+            Source.AUDITD,
+            List.of("localhost:9092"),
+            Source.AUDITD.defaultTopic(),
+            "ursprung-config-check",
+            new LinkedHashMap<>(kafka),
+            "jdbc:postgresql://localhost/ursprung",
+            "ursprung",
+            null,
+            5000,
+            Duration.ofMillis(500),
+            Duration.ZERO,
+            Duration.ofMillis(1),
+            Duration.ofMillis(100),
+            Duration.ofMillis(100),
+            Duration.ZERO);
+    try {
+      // The protected constructor without logging: the real client logs these values later.
+      new ConsumerConfig(asMap(ConsumerLoop.consumerProperties(probe)), false) {};
+    } catch (org.apache.kafka.common.KafkaException e) {
+      return "is refused by the Kafka consumer: " + e.getMessage();
+    }
+    try {
+      Map<String, Object> producer = asMap(ConsumerLoop.producerProperties(probe));
+      // Types and allowed values; then the producer's own cross-checks (the idempotent producer
+      // the dead-letter queue uses limits retries and requests in flight). ProducerConfig has no
+      // public constructor that does not log, so with kafka.* set its values are logged once more.
+      ProducerConfig.configDef().parse(producer);
+      if (whole) {
+        new ProducerConfig(producer);
+      }
+    } catch (org.apache.kafka.common.KafkaException e) {
+      return "is refused by the Kafka dead-letter producer: " + e.getMessage();
+    }
+    return null;
+  }
+
+  private static Map<String, Object> asMap(Properties p) {
+    Map<String, Object> m = new HashMap<>();
+    p.forEach((k, v) -> m.put(k.toString(), v));
+    return m;
   }
 }

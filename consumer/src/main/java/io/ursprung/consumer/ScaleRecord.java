@@ -3,6 +3,7 @@ package io.ursprung.consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ursprung.events.MalformedEventException;
+import io.ursprung.events.ProvEvent;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -88,8 +89,18 @@ public record ScaleRecord(
     String pidText = optional(root, "processId");
     Integer pid = null;
     if (pidText != null && !pidText.isBlank()) {
-      int p = (int) number(pidText, "processId", false);
-      pid = p > 0 ? p : null;
+      long p = number(pidText, "processId", false);
+      // Checked before narrowing: a cast would turn 4294967297 into pid 1, a real process.
+      // Linux pids stay below 2^22; anything an int can hold is accepted, the rest is not a pid.
+      if (p < 0 || p > Integer.MAX_VALUE) {
+        throw new MalformedEventException(
+            "processId "
+                + pidText.trim()
+                + " is not a process id (0 to "
+                + Integer.MAX_VALUE
+                + ")");
+      }
+      pid = p > 0 ? (int) p : null;
     }
     String sizeText = optional(root, "fileSize");
     String cookieText = optional(root, "cookie");
@@ -97,8 +108,8 @@ public record ScaleRecord(
         "scale:" + digest(value),
         Collections.unmodifiableSet(events),
         optional(root, "path"),
-        required(root, "clusterName"),
-        required(root, "nodeName"),
+        host(root, "clusterName"),
+        host(root, "nodeName"),
         required(root, "fsName"),
         number(required(root, "inode"), "inode", true),
         cookieText == null || cookieText.isBlank() ? 0 : number(cookieText, "cookie", true),
@@ -113,6 +124,7 @@ public record ScaleRecord(
     if (!m.matches()) {
       throw new MalformedEventException("eventTime is not a time: '" + text + "'");
     }
+    Instant at;
     try {
       LocalDate d = LocalDate.parse(m.group(1));
       LocalTime t = LocalTime.parse(m.group(2));
@@ -126,10 +138,29 @@ public record ScaleRecord(
       if (z != null && !z.equals("Z") && !z.equals("UTC")) {
         zone = ZoneOffset.of(z.length() == 5 ? z.substring(0, 3) + ":" + z.substring(3) : z);
       }
-      return d.atTime(t).withNano(nanos).toInstant(zone);
+      at = d.atTime(t).withNano(nanos).toInstant(zone);
     } catch (RuntimeException e) {
       throw new MalformedEventException("eventTime is not a time: '" + text + "'", e);
     }
+    // The same bound as for every event: times become microsecond keys in a long.
+    String problem = ProvEvent.timeProblem("eventTime", at);
+    if (problem != null) {
+      throw new MalformedEventException(problem);
+    }
+    return at;
+  }
+
+  /**
+   * A cluster or node name: it becomes the host of stored processes and files, so it must be one
+   * the REST API can put into node ids (the rule every event's host follows).
+   */
+  private static String host(JsonNode root, String name) throws MalformedEventException {
+    String v = required(root, name);
+    String problem = ProvEvent.hostProblem(name, v);
+    if (problem != null) {
+      throw new MalformedEventException(problem);
+    }
+    return v;
   }
 
   private static String required(JsonNode root, String name) throws MalformedEventException {

@@ -188,6 +188,7 @@ public final class ConfigDef {
 
   private final Map<String, Key> keys = new LinkedHashMap<>();
   private final Map<String, String> passThrough = new LinkedHashMap<>();
+  private final Map<String, List<PassThroughCheck>> passThroughChecks = new LinkedHashMap<>();
   private boolean strict = true;
 
   /** Declares a key with a fixed default ({@code null} = required). */
@@ -250,6 +251,32 @@ public final class ConfigDef {
       throw new IllegalArgumentException("a pass-through prefix looks like 'kafka.': " + prefix);
     }
     passThrough.put(prefix, description);
+    return this;
+  }
+
+  /**
+   * A check of all values under one pass-through prefix together, for values that only the library
+   * they pass to understands (Kafka's property types, say).
+   */
+  @FunctionalInterface
+  public interface PassThroughCheck {
+    /**
+     * Every problem with {@code values} (keys without the prefix), one sentence each naming the
+     * full key where it can; empty when there is none.
+     */
+    List<String> problems(Map<String, String> values);
+  }
+
+  /**
+   * Checks the keys under a declared pass-through prefix when the configuration is parsed, so that
+   * their problems are listed together with every other one instead of surfacing later, when the
+   * library is finally handed them. The check runs even when other keys have problems.
+   */
+  public ConfigDef checkPassThrough(String prefix, PassThroughCheck check) {
+    if (!passThrough.containsKey(prefix)) {
+      throw new IllegalArgumentException("undeclared pass-through prefix " + prefix);
+    }
+    passThroughChecks.computeIfAbsent(prefix, p -> new ArrayList<>()).add(check);
     return this;
   }
 
@@ -422,6 +449,25 @@ public final class ConfigDef {
       for (Map.Entry<String, String> e : overrides.entrySet()) {
         if (e.getKey().startsWith(prefix) && !keys.containsKey(e.getKey())) {
           passed.put(e.getKey(), e.getValue().trim());
+        }
+      }
+    }
+
+    for (Map.Entry<String, List<PassThroughCheck>> e : passThroughChecks.entrySet()) {
+      String prefix = e.getKey();
+      Map<String, String> under = new TreeMap<>();
+      passed.forEach(
+          (k, v) -> {
+            if (k.startsWith(prefix)) {
+              under.put(k.substring(prefix.length()), v);
+            }
+          });
+      for (PassThroughCheck check : e.getValue()) {
+        try {
+          problems.addAll(check.problems(Collections.unmodifiableMap(under)));
+        } catch (RuntimeException ex) {
+          // A check that fails is itself a reason not to start, and must not hide the others.
+          problems.add(prefix + "* cannot be checked: " + ex);
         }
       }
     }

@@ -5,14 +5,18 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -37,7 +41,10 @@ public final class EventCodec {
         JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(
-                new SimpleModule("ursprung-wire-time").addSerializer(new WireTime.Serializer()))
+                new SimpleModule("ursprung-wire-time")
+                    .addSerializer(new WireTime.Serializer())
+                    // Registered after JavaTimeModule, so it is the one used for Instant.
+                    .addDeserializer(Instant.class, new StorableInstantDeserializer()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             // A newer minor revision may add fields; old readers keep working.
@@ -208,6 +215,7 @@ public final class EventCodec {
           producer = mapper.treeToValue(producerNode, Producer.class);
         }
         Instant at = parseInstant(time);
+        checkEnvelope(host, at);
         return new ProvEvent(version, id, producer, host, at, data);
       } catch (DateTimeParseException e) {
         throw new MalformedEventException("time is not an ISO-8601 instant: \"" + time + "\"", e);
@@ -374,13 +382,9 @@ public final class EventCodec {
       if (data == null) {
         throw new MalformedEventException("data must be an object");
       }
-      return new ProvEvent(
-          version,
-          requireField(root, "id").asText(),
-          producer,
-          requireField(root, "host").asText(),
-          time,
-          data);
+      String host = requireField(root, "host").asText();
+      checkEnvelope(host, time);
+      return new ProvEvent(version, requireField(root, "id").asText(), producer, host, time, data);
     } catch (DateTimeParseException e) {
       throw new MalformedEventException("time is not an ISO-8601 instant: " + root.get("time"), e);
     } catch (JsonProcessingException e) {
@@ -389,6 +393,47 @@ public final class EventCodec {
     } catch (IllegalArgumentException | NullPointerException e) {
       // Compact constructors reject missing or out-of-range values with these.
       throw new MalformedEventException("invalid " + typeName + " event: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The envelope checks both decoding paths make, worded the same: a host the REST API can name in
+   * node ids, and a time the store can hold (see {@link ProvEvent#HOST_NAME} and {@link
+   * ProvEvent#EARLIEST_TIME}). Producers are not stopped by these, so a bad value reaches the
+   * consumer and is dead-lettered there with this reason instead of being stored.
+   */
+  private static void checkEnvelope(String host, Instant time) throws MalformedEventException {
+    String problem = ProvEvent.hostProblem("host", host);
+    if (problem == null) {
+      problem = ProvEvent.timeProblem("time", time);
+    }
+    if (problem != null) {
+      throw new MalformedEventException(problem);
+    }
+  }
+
+  /**
+   * Instants inside bodies (process start times), read as JavaTimeModule reads them but refused
+   * outside what the store can hold: they become microsecond keys, which would overflow. {@link
+   * FastBodies} leaves such values to this path, so both decoders give this reason.
+   */
+  private static final class StorableInstantDeserializer extends StdScalarDeserializer<Instant> {
+    StorableInstantDeserializer() {
+      super(Instant.class);
+    }
+
+    @Override
+    public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      Instant t = InstantDeserializer.INSTANT.deserialize(p, ctxt);
+      if (t == null) {
+        return null;
+      }
+      String field = p.currentName();
+      String problem = ProvEvent.timeProblem(field == null ? "time" : field + " time", t);
+      if (problem != null) {
+        throw InvalidFormatException.from(p, problem, p.getText(), Instant.class);
+      }
+      return t;
     }
   }
 

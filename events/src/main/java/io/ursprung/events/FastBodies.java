@@ -170,8 +170,8 @@ final class FastBodies {
         bit = 2;
         String s = string(p, v);
         start = s == null ? null : EventCodec.parseCanonicalInstant(s);
-        if (start == null) {
-          return null;
+        if (start == null || ProvEvent.timeProblem("start", start) != null) {
+          return null; // out of the store's range: databind refuses it and says why
         }
       } else {
         p.skipChildren();

@@ -2,6 +2,7 @@ package io.ursprung.events;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One provenance event: the envelope every message on Kafka carries, plus its typed body.
@@ -21,6 +22,25 @@ public record ProvEvent(
   /** The major schema version this code writes and reads. */
   public static final int SCHEMA_VERSION = 1;
 
+  /**
+   * Host (and cluster) names an event may carry: a letter or digit, then up to 252 letters, digits,
+   * dots, underscores or hyphens. The wire format owns this rule, and the REST API relies on it: it
+   * builds node ids such as {@code p:<host>:<pid>:<start>} and accepts only hosts of this form
+   * ({@code NodeId.HOST} in the db module must say the same). A host with a colon or white space
+   * would make every listing that contains it unanswerable, so decoders refuse it.
+   */
+  public static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+
+  /**
+   * The earliest event time the store can hold. Times are kept and keyed as microseconds (and
+   * compared as nanoseconds) since the epoch in a long, which covers 1677-09-21T00:12:43Z to
+   * 2262-04-11T23:47:16Z; whole days inside that span keep the rule easy to state.
+   */
+  public static final Instant EARLIEST_TIME = Instant.parse("1677-09-22T00:00:00Z");
+
+  /** The latest event time the store can hold: see {@link #EARLIEST_TIME}. */
+  public static final Instant LATEST_TIME = Instant.parse("2262-04-10T23:59:59.999999999Z");
+
   public ProvEvent {
     if (schemaVersion != SCHEMA_VERSION) {
       throw new IllegalArgumentException(
@@ -38,6 +58,41 @@ public record ProvEvent(
     }
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(data, "data");
+  }
+
+  /**
+   * Why {@code host} cannot be an event's host (or a Spectrum Scale cluster or node name), or null
+   * when it can. {@code what} names the field in the reason.
+   */
+  public static String hostProblem(String what, String host) {
+    if (host == null) {
+      return what + " is missing";
+    }
+    if (HOST_NAME.matcher(host).matches()) {
+      return null;
+    }
+    return what
+        + " '"
+        + host
+        + "' is not a host name (1 to 253 letters, digits, '.', '_' or '-', starting with a letter"
+        + " or digit; no ':' or white space)";
+  }
+
+  /**
+   * Why {@code time} cannot be stored, or null when it can. {@code what} names the field in the
+   * reason.
+   */
+  public static String timeProblem(String what, Instant time) {
+    if (time == null) {
+      return what + " is missing";
+    }
+    if (time.isBefore(EARLIEST_TIME) || time.isAfter(LATEST_TIME)) {
+      return what
+          + " "
+          + time
+          + " is outside the range the store can hold (1677-09-22 to 2262-04-10, UTC)";
+    }
+    return null;
   }
 
   /** A current-version event. */

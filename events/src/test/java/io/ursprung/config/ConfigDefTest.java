@@ -211,4 +211,48 @@ class ConfigDefTest {
         IllegalArgumentException.class,
         () -> new ConfigDef().define("Bad Key", ConfigDef.Type.STRING, "x", Validators.any(), "d"));
   }
+
+  @Test
+  void passThroughChecksAreListedWithTheOtherProblems() {
+    ConfigDef d =
+        def()
+            .checkPassThrough(
+                "kafka.",
+                values ->
+                    values.containsKey("linger.ms") && !values.get("linger.ms").matches("\\d+")
+                        ? List.of("kafka.linger.ms must be a number")
+                        : List.of());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                d.parse(
+                    Map.of(),
+                    Map.of("URSPRUNG_KAFKA_LINGER_MS", "soon"),
+                    Map.of("plugin.topic", "a b")));
+    assertEquals(2, e.problems().size(), e.problems().toString());
+    assertTrue(e.problems().get(0).startsWith("plugin.topic"), e.problems().toString());
+    assertEquals("kafka.linger.ms must be a number", e.problems().get(1));
+    assertEquals(
+        "5",
+        d.parse(Map.of("kafka.linger.ms", "5"), Map.of(), Map.of())
+            .passThrough("kafka.")
+            .get("linger.ms"));
+    assertThrows(
+        IllegalArgumentException.class, () -> def().checkPassThrough("other.", v -> List.of()));
+  }
+
+  @Test
+  void aFailingPassThroughCheckIsAProblemNotACrash() {
+    ConfigDef d =
+        def()
+            .checkPassThrough(
+                "kafka.",
+                values -> {
+                  throw new IllegalStateException("boom");
+                });
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> d.parse(Map.of(), Map.of(), Map.of()));
+    assertTrue(e.problems().get(0).contains("boom"), e.problems().toString());
+  }
 }

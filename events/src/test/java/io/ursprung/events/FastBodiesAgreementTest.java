@@ -186,6 +186,13 @@ class FastBodiesAgreementTest {
           f.textNode(" 2026-11-20T09:14:03.512Z"),
           f.textNode("+12026-11-20T09:14:03Z"),
           f.textNode("0000-01-01T00:00:00Z"),
+          // Outside what the store can hold (microseconds since the epoch in a long).
+          f.textNode("2300-01-01T00:00:00Z"),
+          f.textNode("1600-01-01T00:00:00.512Z"),
+          f.textNode("2262-04-11T00:00:00Z"),
+          f.textNode("2262-04-10T23:59:59.999999999Z"),
+          f.textNode("1677-09-21T23:59:59Z"),
+          f.textNode("1677-09-22T00:00:00Z"),
           f.textNode("1795442250"),
           f.numberNode(1795442250),
           f.numberNode(1795442250.5),

@@ -2,10 +2,13 @@ package io.ursprung.consumer.rules;
 
 import io.ursprung.config.Config;
 import io.ursprung.config.ConfigDef;
+import io.ursprung.config.ConfigException;
 import io.ursprung.config.Validators;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -77,6 +80,8 @@ public record RuleSettings(
             "Database aliases for rules: rules.db.<alias>.url (a PostgreSQL JDBC URL),"
                 + " rules.db.<alias>.user, rules.db.<alias>.password. Rule files name the alias"
                 + " only (INTO DB <alias>, DBTRANSFER ... FROM <alias>).")
+        // Checked with the other keys, so every problem is listed at once.
+        .checkPassThrough(DB_PREFIX, RuleSettings::databaseProblems)
         .define(
             TRACK_REPOSITORY,
             ConfigDef.Type.STRING,
@@ -143,23 +148,15 @@ public record RuleSettings(
   public static RuleSettings from(Config c) {
     String file = c.getString(FILE);
     Map<String, String> raw = c.passThrough(DB_PREFIX);
-    Set<String> aliases = new TreeSet<>();
-    for (String k : raw.keySet()) {
-      int dot = k.lastIndexOf('.');
-      if (dot <= 0 || !Set.of("url", "user", "password").contains(k.substring(dot + 1))) {
-        throw new io.ursprung.config.ConfigException(
-            java.util.List.of(
-                DB_PREFIX + k + ": expected " + DB_PREFIX + "<alias>.url, .user or .password"));
-      }
-      aliases.add(k.substring(0, dot));
+    // A configuration parsed with declare()'s check has none of these; one parsed otherwise still
+    // gets every problem of every alias in one exception.
+    List<String> problems = databaseProblems(raw);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
     }
     Map<String, DbAlias> dbs = new LinkedHashMap<>();
-    for (String a : aliases) {
+    for (String a : aliases(raw)) {
       String url = raw.get(a + ".url");
-      if (url == null || !url.startsWith("jdbc:postgresql:")) {
-        throw new io.ursprung.config.ConfigException(
-            java.util.List.of(DB_PREFIX + a + ".url: must be a PostgreSQL JDBC URL"));
-      }
       String password = raw.get(a + ".password");
       dbs.put(
           a,
@@ -182,6 +179,45 @@ public record RuleSettings(
         Duration.ofMillis(c.getLong(POLL)),
         c.getInt(ATTEMPTS),
         Duration.ofHours(c.getLong(RETENTION)));
+  }
+
+  /** The aliases named by well-formed {@code rules.db.<alias>.<field>} keys ({@code raw}). */
+  private static Set<String> aliases(Map<String, String> raw) {
+    Set<String> aliases = new TreeSet<>();
+    for (String k : raw.keySet()) {
+      int dot = k.lastIndexOf('.');
+      if (dot > 0 && ALIAS_FIELDS.contains(k.substring(dot + 1))) {
+        aliases.add(k.substring(0, dot));
+      }
+    }
+    return aliases;
+  }
+
+  private static final Set<String> ALIAS_FIELDS = Set.of("url", "user", "password");
+
+  /**
+   * Every problem of the {@code rules.db.*} keys ({@code raw}, without the prefix), of every alias:
+   * a key that is not {@code <alias>.url/.user/.password}, and an alias without a PostgreSQL JDBC
+   * URL.
+   */
+  static List<String> databaseProblems(Map<String, String> raw) {
+    List<String> problems = new ArrayList<>();
+    for (String k : new TreeSet<>(raw.keySet())) {
+      int dot = k.lastIndexOf('.');
+      if (dot <= 0 || !ALIAS_FIELDS.contains(k.substring(dot + 1))) {
+        problems.add(DB_PREFIX + k + ": expected " + DB_PREFIX + "<alias>.url, .user or .password");
+      }
+    }
+    for (String a : aliases(raw)) {
+      String url = raw.get(a + ".url");
+      if (url == null) {
+        problems.add(DB_PREFIX + a + ".url: is required for alias '" + a + "'");
+      } else if (!url.startsWith("jdbc:postgresql:")) {
+        // Not echoed: a JDBC URL may carry a password.
+        problems.add(DB_PREFIX + a + ".url: must be a PostgreSQL JDBC URL (jdbc:postgresql:...)");
+      }
+    }
+    return problems;
   }
 
   /** Settings for tests and embedding: the given file and aliases, defaults otherwise. */
