@@ -49,7 +49,7 @@ public final class PluginConfig {
               Type.STRING,
               PluginConfig::localHostName,
               "(local host name)",
-              Validators.noWhitespace(),
+              Validators.hostName(),
               "Host name for records without node=; audit's node= wins when present.")
           .define(
               EVENT_TIMEOUT,

@@ -72,6 +72,14 @@ class PluginCommandTest {
   }
 
   @Test
+  void aHostNodeIdsCannotNameIsAConfigurationProblem() {
+    // The consumers would dead-letter every event of such a host (node ids embed it).
+    Run r = run("--host", "worker:01", "--output", "jsonl:-");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("must be a host name"), r.err());
+  }
+
+  @Test
   void outputMustBeJsonLines() {
     assertEquals(Optional.empty(), PluginCommand.parseOutput(null));
     assertEquals(Optional.of(Path.of("-")), PluginCommand.parseOutput("jsonl:-"));

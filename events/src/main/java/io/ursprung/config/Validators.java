@@ -34,6 +34,22 @@ public final class Validators {
   }
 
   /** A string without white space (host names, topic names). */
+  /**
+   * A host name events may carry ({@link io.ursprung.events.ProvEvent#HOST_NAME}): a producer whose
+   * host setting breaks the rule would have every event dead-lettered by the consumers.
+   */
+  public static Validator hostName() {
+    return value -> {
+      String s = value.toString();
+      return io.ursprung.events.ProvEvent.HOST_NAME.matcher(s).matches()
+          ? null
+          : "must be a host name (1 to 253 letters, digits, '.', '_' or '-', starting with a"
+              + " letter or digit): '"
+              + s
+              + "'";
+    };
+  }
+
   public static Validator noWhitespace() {
     return value -> {
       String s = value.toString();

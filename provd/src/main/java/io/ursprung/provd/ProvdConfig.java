@@ -50,7 +50,7 @@ public final class ProvdConfig {
               Type.STRING,
               ProvdConfig::localHostName,
               "(local host name)",
-              Validators.noWhitespace(),
+              Validators.hostName(),
               "This node's name: nodeName of file events and the Kafka key of everything provd"
                   + " publishes. Must match the host name the auditd plugin uses.")
           .define(
