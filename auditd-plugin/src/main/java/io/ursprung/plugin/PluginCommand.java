@@ -4,6 +4,9 @@ import io.ursprung.config.Config;
 import io.ursprung.config.ConfigException;
 import io.ursprung.events.UrsprungVersion;
 import io.ursprung.plugin.audit.AuditProcessor;
+import io.ursprung.plugin.model.ProcFs;
+import io.ursprung.plugin.model.ProcScan;
+import io.ursprung.plugin.model.ProcSource;
 import io.ursprung.plugin.nativeaccess.AuditStatus;
 import io.ursprung.plugin.nativeaccess.AuditStatusResult;
 import io.ursprung.plugin.nativeaccess.NativeOs;
@@ -202,6 +205,11 @@ public final class PluginCommand implements Callable<Integer> {
     installHangupHandler(reloader);
 
     reader.start();
+    if (live && settings.procBootstrap()) {
+      // after the reader started, so auditd is not held up; before the processing loop, so the
+      // model knows the running processes before it applies the first record
+      seedRunningProcesses(processor, new ProcFs(), settings.procBootstrapMinUid());
+    }
     int code = runner.run();
     stats.stop();
     LOG.info("finished: {}", runner.stats(stats.kernelStatus()).format());
@@ -211,6 +219,30 @@ public final class PluginCommand implements Callable<Integer> {
       // Already shutting down (SIGTERM): the hook is running and waits for us.
     }
     return code;
+  }
+
+  /**
+   * Seeds the processes already running into the model. Reading auditd live only: /proc describes
+   * now, not the time of a replayed log. A failure loses only the seed.
+   */
+  static void seedRunningProcesses(AuditProcessor processor, ProcSource source, long minUid) {
+    try {
+      ProcScan.Result r = ProcScan.scan(source, minUid);
+      processor.seedRunningProcesses(r);
+      LOG.info(
+          "bootstrap: {} running processes of uid >= {} seeded from /proc with {} open files;"
+              + " {} skipped (ended while read, or unreadable), {} descriptors unreadable",
+          r.processes().size(),
+          minUid,
+          r.files(),
+          r.skipped(),
+          r.unreadableFds());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "bootstrap: cannot read the running processes ({}); they are first-seen at their first"
+              + " audited syscall",
+          e.toString());
+    }
   }
 
   private Config loadConfig() {
@@ -304,8 +336,8 @@ public final class PluginCommand implements Callable<Integer> {
       }
       if (old.processorDiffers(next)) {
         LOG.warn(
-            "SIGHUP: host, event time-out, raw syscalls and input queue settings take effect at"
-                + " the next start (restart auditd or the plugin)");
+            "SIGHUP: host, event time-out, raw syscalls, input queue and /proc bootstrap settings"
+                + " take effect at the next start (restart auditd or the plugin)");
       }
       if (jsonl.isEmpty() && old.sinkDiffers(next)) {
         runner.runOnProcessingThread(

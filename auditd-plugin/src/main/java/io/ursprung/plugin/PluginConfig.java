@@ -27,6 +27,8 @@ public final class PluginConfig {
   public static final String STATUS_INTERVAL = "plugin.host.status.interval.seconds";
   public static final String QUEUE_MAX = "plugin.input.queue.max.bytes";
   public static final String QUEUE_WAIT = "plugin.input.queue.max.wait.ms";
+  public static final String PROC_BOOTSTRAP = "plugin.bootstrap";
+  public static final String PROC_BOOTSTRAP_MIN_UID = "plugin.bootstrap.min.uid";
   public static final String KAFKA_PREFIX = "kafka.";
 
   /** Every key of the plugin. */
@@ -105,6 +107,21 @@ public final class PluginConfig {
               "How long the stdin reader waits for room in a full queue before it drops input"
                   + " (counted) rather than stop reading, which would make auditd drop events"
                   + " silently. File replays never drop.")
+          .define(
+              PROC_BOOTSTRAP,
+              Type.BOOLEAN,
+              true,
+              Validators.any(),
+              "At start, read the processes already running (and the files they have open) from"
+                  + " /proc, so that a file they were writing gets its version when they close"
+                  + " it. Only when reading auditd's stream, never in a replay (--input).")
+          .define(
+              PROC_BOOTSTRAP_MIN_UID,
+              Type.LONG,
+              1000L,
+              Validators.between(0, 4_294_967_294L),
+              "Lowest real uid of the processes read from /proc at start (the shipped rules audit"
+                  + " uid >= 1000); 0: all.")
           .definePassThrough(
               KAFKA_PREFIX,
               "Any Kafka producer property with this prefix, passed through (for example"
@@ -125,6 +142,8 @@ public final class PluginConfig {
    * @param statusIntervalSeconds host.status event interval, 0 for none
    * @param queueMaxBytes input queue bound
    * @param queueMaxWaitMillis stdin reader's wait before dropping
+   * @param procBootstrap whether running processes are read from /proc at start
+   * @param procBootstrapMinUid lowest real uid of the processes read from /proc
    * @param kafka pass-through Kafka properties, prefix removed
    */
   public record Settings(
@@ -139,6 +158,8 @@ public final class PluginConfig {
       long statusIntervalSeconds,
       long queueMaxBytes,
       long queueMaxWaitMillis,
+      boolean procBootstrap,
+      long procBootstrapMinUid,
       Map<String, String> kafka) {
 
     /** The typed view of a parsed configuration. */
@@ -155,6 +176,8 @@ public final class PluginConfig {
           c.getLong(STATUS_INTERVAL),
           c.getLong(QUEUE_MAX),
           c.getLong(QUEUE_WAIT),
+          c.getBoolean(PROC_BOOTSTRAP),
+          c.getLong(PROC_BOOTSTRAP_MIN_UID),
           Map.copyOf(c.passThrough(KAFKA_PREFIX)));
     }
 
@@ -173,7 +196,9 @@ public final class PluginConfig {
           || eventTimeoutMillis != other.eventTimeoutMillis
           || emitRawSyscalls != other.emitRawSyscalls
           || queueMaxBytes != other.queueMaxBytes
-          || queueMaxWaitMillis != other.queueMaxWaitMillis;
+          || queueMaxWaitMillis != other.queueMaxWaitMillis
+          || procBootstrap != other.procBootstrap
+          || procBootstrapMinUid != other.procBootstrapMinUid;
     }
   }
 

@@ -19,6 +19,9 @@ final class RecordingProcessor implements AuditProcessor {
   }
 
   @Override
+  public void seedRunningProcesses(io.ursprung.plugin.model.ProcScan.Result snapshot) {}
+
+  @Override
   public void tick(long nowMillis) {
     ticks.add(nowMillis);
   }

@@ -24,6 +24,8 @@ public final class AuditEvent {
   long arrivalClock;
   long arrivalWall;
   private int derived;
+  // for events that stand for no audit record: names them in derived ids instead of the serial
+  String tag;
 
   AuditEvent(String host, long serial, long timeMs) {
     this.host = host;
@@ -38,6 +40,18 @@ public final class AuditEvent {
     for (AuditRecord r : records) {
       e.add(r);
     }
+    return e;
+  }
+
+  /**
+   * An event that stands for no audit record (what the model learnt elsewhere, such as from /proc
+   * at start): events derived from it are timed at timeMs and get the ids {@code
+   * <host>:auditd:<tag>:<n>}.
+   */
+  public static AuditEvent synthetic(String host, long timeMs, String tag) {
+    AuditEvent e = new AuditEvent(host, -1, timeMs);
+    e.tag = tag;
+    e.complete = true;
     return e;
   }
 

@@ -1,5 +1,7 @@
 package io.ursprung.plugin.audit;
 
+import io.ursprung.plugin.model.ProcScan;
+
 /**
  * Turns a stream of audit records (one record per line, as auditd hands them to a plugin with
  * {@code format = string}, or as they stand in /var/log/audit/audit.log) into provenance events.
@@ -12,6 +14,12 @@ public interface AuditProcessor {
    * thrown.
    */
   void acceptLine(byte[] buf, int off, int len);
+
+  /**
+   * Makes the processes of a /proc snapshot known before the first record (reading auditd live
+   * only: a replay's records describe another time than /proc does).
+   */
+  void seedRunningProcesses(ProcScan.Result snapshot);
 
   /**
    * Called regularly (and when input is idle) with the current wall-clock time, so events whose EOE

@@ -4,6 +4,7 @@ import io.ursprung.events.EventData;
 import io.ursprung.events.Producer;
 import io.ursprung.events.ProvEvent;
 import io.ursprung.plugin.model.OsModel;
+import io.ursprung.plugin.model.ProcScan;
 import io.ursprung.plugin.sink.EventSink;
 import java.time.Instant;
 import java.util.function.IntFunction;
@@ -110,7 +111,10 @@ public final class AuditStreamProcessor implements AuditProcessor {
     if (host != fallbackHost && !host.equals(fallbackHost)) {
       host = validHost(host);
     }
-    String id = host + ":auditd:" + source.serial + ":" + source.nextDerivedIndex();
+    String id =
+        source.tag == null
+            ? host + ":auditd:" + source.serial + ":" + source.nextDerivedIndex()
+            : host + ":auditd:" + source.tag + ":" + source.nextDerivedIndex();
     provEvents++;
     sink.accept(ProvEvent.of(id, producer, host, Instant.ofEpochMilli(source.timeMs), data));
   }
@@ -148,6 +152,15 @@ public final class AuditStreamProcessor implements AuditProcessor {
     } else {
       suppressed++;
     }
+  }
+
+  /**
+   * Seeds the processes of a /proc snapshot under the fallback host, which is this machine's name
+   * (audit's node= is the same name with {@code name_format = hostname}).
+   */
+  @Override
+  public void seedRunningProcesses(ProcScan.Result snapshot) {
+    model.seed(fallbackHost, snapshot.processes(), snapshot.scannedAtMs());
   }
 
   @Override

@@ -429,6 +429,9 @@ final class HostModel {
       return;
     }
     Proc old = procs.get(childPid);
+    if (old != null && old.snapshotAt > ev.timeMs()) {
+      return; // the birth of a process the /proc snapshot already holds (read while scanning)
+    }
     if (old != null) {
       died(old, ev, "pid-reused");
     }
@@ -746,6 +749,85 @@ final class HostModel {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // processes already running when the plugin started
+
+  /**
+   * Seeds processes from a /proc snapshot taken before the first record (parents listed before
+   * children): each is announced as first-seen with its real start time, and its open files are in
+   * its table, so that their closes report a version like those of files opened under audit. Each
+   * description counts one reference: /proc cannot tell which descriptors (across dup or fork)
+   * share one, so a shared writable file reports a close per holder. Records older than the
+   * snapshot (the plugin reads its input while scanning) neither restart a seeded process nor
+   * report the close of a seeded file: see {@link Proc#snapshotAt}.
+   */
+  void seed(List<RunningProcess> running, long snapshotAt) {
+    for (RunningProcess r : running) {
+      if (procs.containsKey(r.pid())) {
+        continue; // already known from the stream: the stream knows better
+      }
+      Instant start = Instant.ofEpochMilli(r.startMs());
+      Proc p = new Proc(r.pid(), new ProcessRef(r.pid(), start), r.ppid());
+      Proc parent = procs.get(r.ppid());
+      p.parent = parent == null ? null : parent.ref;
+      p.pgid = r.pgid();
+      p.sid = r.sid();
+      p.cwd = r.cwd();
+      p.exe = r.exe();
+      p.argv = r.argv();
+      p.snapshotAt = snapshotAt;
+      // threadsKnown stays false: /proc's thread count races with the clone records still queued
+      long[] ids = p.credIds;
+      ids[0] = r.uid();
+      ids[1] = r.gid();
+      ids[2] = r.euid();
+      ids[3] = r.egid();
+      ids[4] = r.auid() == null ? -1 : r.auid();
+      boolean auidSet = r.auid() != null && r.auid() != UNSET_ID;
+      p.creds =
+          new Credentials(
+              (int) r.uid(),
+              (int) r.gid(),
+              (int) r.euid(),
+              (int) r.egid(),
+              auidSet ? (int) (long) r.auid() : null,
+              names.user((int) r.uid(), null, "UID"),
+              names.group((int) r.gid(), null, "GID"),
+              auidSet ? names.user((int) (long) r.auid(), null, "AUID") : null);
+      for (RunningProcess.OpenFd f : r.files()) {
+        OpenFile of = new OpenFile(f.directory() ? OpenFile.DIR : OpenFile.FILE);
+        of.path = f.path();
+        of.inode = f.inode();
+        of.device = f.device();
+        of.objectType = f.directory() ? "dir" : "file";
+        of.read = f.read();
+        of.write = f.write();
+        of.snapshotAt = snapshotAt;
+        if (p.put(f.fd(), of, f.cloexec())) {
+          of.refs = 1;
+        }
+      }
+      procs.put(r.pid(), p);
+      // no audit record stands behind it: the id names the process, so a second snapshot of the
+      // same process (after a plugin restart) repeats the same event
+      AuditEvent ev =
+          AuditEvent.synthetic(host, r.startMs(), "proc-" + r.pid() + "-" + r.startMs());
+      emit(
+          ev,
+          new ProcessStarted(
+              p.ref,
+              p.parent,
+              r.ppid() > 0 ? r.ppid() : null,
+              p.pgid,
+              p.sid,
+              p.creds,
+              p.cwd,
+              p.exe,
+              p.argv,
+              "first-seen"));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // deferral of children seen before their parent's clone record
 
   private long lastTick = Long.MIN_VALUE;
@@ -824,6 +906,11 @@ final class HostModel {
 
   private void release(Proc p, OpenFile of, int fd, AuditEvent ev) {
     if (--of.refs > 0) {
+      return;
+    }
+    if (of.snapshotAt > ev.timeMs()) {
+      // a record from before the /proc snapshot, read while scanning: the snapshot showed this
+      // description still open, so this was not its last close
       return;
     }
     if (of.kind == OpenFile.FILE && of.write && of.path != null) {

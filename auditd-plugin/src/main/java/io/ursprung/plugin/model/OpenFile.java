@@ -14,6 +14,9 @@ final class OpenFile {
   final int kind;
   int refs;
 
+  /** When the /proc snapshot showed this description open; see {@link Proc#snapshotAt}. */
+  long snapshotAt = Long.MIN_VALUE;
+
   // files and directories
   String path;
   Long inode;

@@ -2,6 +2,7 @@ package io.ursprung.plugin.model;
 
 import io.ursprung.plugin.audit.AuditEvent;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
@@ -60,6 +61,14 @@ public final class OsModel {
 
   private HostModel newHost(String host) {
     return new HostModel(host, out, names, raw, deferWindowMs, deferWindowEvents);
+  }
+
+  /**
+   * Seeds processes already running (a /proc snapshot of this machine) into the model of host,
+   * before the first record; see {@link ProcScan}.
+   */
+  public void seed(String host, List<RunningProcess> running, long snapshotAt) {
+    hosts.computeIfAbsent(host, this::newHost).seed(running, snapshotAt);
   }
 
   /** Wall-clock tick. */

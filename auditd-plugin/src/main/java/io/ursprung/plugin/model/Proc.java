@@ -35,6 +35,13 @@ final class Proc {
 
   int pendingClone3;
 
+  /**
+   * When the /proc snapshot this process was seeded from was taken; {@link Long#MIN_VALUE} for a
+   * process known from the audit stream. Records older than the snapshot describe a past the
+   * snapshot already shows.
+   */
+  long snapshotAt = Long.MIN_VALUE;
+
   OpenFile[] fds = new OpenFile[16];
   boolean[] cloexec = new boolean[16];
 
