@@ -66,22 +66,44 @@ public final class AuditStreamProcessor implements AuditProcessor {
     this.assembler = new EventAssembler(timeout, RECORD_WINDOW, this::applyEvent);
   }
 
-  private static String sanitizeHost(String h) {
+  /**
+   * A host name events may carry (ProvEvent.HOST_NAME: letters, digits, '.', '_', '-', starting
+   * with a letter or digit, at most 253): consumers dead-letter any other, and auditd's node= can
+   * be anything the admin chose (name_format = numeric gives "fe80::1" on IPv6, user names may have
+   * spaces or colons). Every other character becomes '-', deterministically, so all events of a
+   * node still share one host; a leading '-' or '.' gets a "h" in front.
+   */
+  static String sanitizeHost(String h) {
     if (h == null || h.isBlank()) {
       return "localhost";
     }
     StringBuilder sb = null;
-    for (int i = 0; i < h.length(); i++) {
-      if (Character.isWhitespace(h.charAt(i))) {
-        if (sb == null) {
-          sb = new StringBuilder(h.substring(0, i));
+    int n = Math.min(h.length(), 253);
+    for (int i = 0; i < n; i++) {
+      char c = h.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || (i > 0 && (c == '.' || c == '_' || c == '-'));
+      if (!ok && sb == null) {
+        sb = new StringBuilder(n + 1).append(h, 0, i);
+      }
+      if (sb != null) {
+        if (ok) {
+          sb.append(c);
+        } else {
+          if (i == 0) {
+            sb.append('h'); // a host name starts with a letter or digit
+          }
+          sb.append(c == '.' || c == '_' || c == '-' ? c : '-');
         }
-        sb.append('_');
-      } else if (sb != null) {
-        sb.append(h.charAt(i));
       }
     }
-    return sb == null ? h : sb.toString();
+    if (sb == null) {
+      return n == h.length() ? h : h.substring(0, n);
+    }
+    return sb.length() > 253 ? sb.substring(0, 253) : sb.toString();
   }
 
   @Override

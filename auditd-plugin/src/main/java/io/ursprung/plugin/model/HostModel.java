@@ -204,6 +204,12 @@ final class HostModel {
     if (p != null && ppid > 0 && ppid != p.ppid && ok) {
       p = checkReparentOrReuse(p, ppid, ev);
     }
+    if (p == null && !killed.isEmpty() && killedLately(pid)) {
+      // a record the killed process wrote before it died, queued behind the kill on another CPU:
+      // it belongs to the process that just ended, not to a new one
+      afterKill++;
+      return;
+    }
     if (p == null && ok) {
       PendingClone pc = clone3.remove(pid);
       if (pc != null && ppid > 0 && ppid != pc.parent.pid) {
@@ -428,6 +434,7 @@ final class HostModel {
     if (childPid <= 0) {
       return;
     }
+    killed.remove(childPid); // handed out again: records of this pid are the new process's
     Proc old = procs.get(childPid);
     if (old != null && old.snapshotAt > ev.timeMs()) {
       return; // the birth of a process the /proc snapshot already holds (read while scanning)
@@ -677,12 +684,36 @@ final class HostModel {
         emit(ev, new Ipc("signal", channel, sender.ref, target.ref));
       }
       if (sig == SIGKILL) {
+        killed.remove(target.pid);
+        killed.put(target.pid, clock);
         closeAll(target, ev);
         procs.remove(target.pid);
         dropPendingClones(target);
         emit(ev, new ProcessExited(target.ref, null, SIGKILL, "killed"));
       }
     }
+  }
+
+  /**
+   * How long, in event time, records of a pid just killed by SIGKILL are taken for the dead
+   * process's last ones (syscalls it was finishing on another CPU, written after the kill's record)
+   * rather than for a new process that got the pid: a pid is not handed out again that fast unless
+   * a clone record says so, which ends the window at once.
+   */
+  static final long KILL_WINDOW_MS = 1000;
+
+  /** pid -> event time of its SIGKILL, oldest first. */
+  private final LinkedHashMap<Integer, Long> killed = new LinkedHashMap<>();
+
+  /** Records dropped as a killed process's last ones. */
+  long afterKill;
+
+  private boolean killedLately(int pid) {
+    Iterator<Map.Entry<Integer, Long>> it = killed.entrySet().iterator();
+    while (it.hasNext() && clock - it.next().getValue() > KILL_WINDOW_MS) {
+      it.remove();
+    }
+    return killed.containsKey(pid);
   }
 
   private static final String[] SIGNALS = {
@@ -774,7 +805,10 @@ final class HostModel {
       p.cwd = r.cwd();
       p.exe = r.exe();
       p.argv = r.argv();
-      p.snapshotAt = snapshotAt;
+      // each process as of when it was read: a scan of many processes takes a while, and a
+      // record from between the scan's start and this read describes what the read already saw
+      long readAt = Math.max(snapshotAt, r.readAtMs());
+      p.snapshotAt = readAt;
       // threadsKnown stays false: /proc's thread count races with the clone records still queued
       long[] ids = p.credIds;
       ids[0] = r.uid();
@@ -801,7 +835,7 @@ final class HostModel {
         of.objectType = f.directory() ? "dir" : "file";
         of.read = f.read();
         of.write = f.write();
-        of.snapshotAt = snapshotAt;
+        of.snapshotAt = readAt;
         if (p.put(f.fd(), of, f.cloexec())) {
           of.refs = 1;
         }

@@ -173,7 +173,10 @@ public final class ProcScan {
         exe,
         cwd != null && cwd.startsWith("/") && !cwd.endsWith(DELETED) ? cwd : null,
         argv,
-        files);
+        files,
+        // after its descriptors were read: records older than this (queued while scanning) may
+        // already be reflected in what was read, e.g. its own clone or an open seen as open
+        src.now());
   }
 
   private static RunningProcess.OpenFd file(ProcSource src, int pid, int fd) throws IOException {

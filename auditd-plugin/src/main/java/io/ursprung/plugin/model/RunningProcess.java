@@ -20,6 +20,8 @@ import java.util.List;
  * @param cwd working directory, null when unreadable
  * @param argv command line, null when empty or unreadable
  * @param files open regular files and directories
+ * @param readAtMs wall-clock time when its reading ended (records older than that may already be
+ *     reflected in it)
  */
 public record RunningProcess(
     int pid,
@@ -35,7 +37,8 @@ public record RunningProcess(
     String exe,
     String cwd,
     List<String> argv,
-    List<OpenFd> files) {
+    List<OpenFd> files,
+    long readAtMs) {
 
   public RunningProcess {
     argv = argv == null ? null : List.copyOf(argv);

@@ -656,4 +656,26 @@ class HostModelTest {
     assertEquals(2, starts.size(), starts.toString()); // pid 100 first seen, then its child 102
     assertEquals(102, starts.get(1).process().pid());
   }
+
+  @Test
+  void recordsOfAProcessJustKilledAreItsLastNotANewProcess() {
+    AuditFixture f = shell();
+    f.fork(2, 100, 1, 101);
+    kill(f, 3, 100, 1, 101, 9, true);
+    // 101 was finishing a syscall on another CPU: its record comes after the kill's
+    f.openat(4, 101, 100, "/w", "late.txt", "0", 3, false);
+    f.fork(5, 100, 1, 101); // the pid handed out again: a new process
+    f.openat(6, 101, 100, "/w", "new.txt", "0", 3, false);
+    // the window is event time: a record of 101 long after its next kill is a new process's
+    kill(f, 7, 100, 1, 101, 9, true);
+    f.openat(3000, 101, 100, "/w", "later.txt", "0", 3, false).run();
+
+    List<ProcessStarted> starts =
+        f.of(ProcessStarted.class).stream().filter(p -> p.process().pid() == 101).toList();
+    assertEquals(3, starts.size(), starts.toString());
+    assertEquals(at(5), starts.get(1).process().start());
+    assertEquals("first-seen", starts.get(2).how());
+    List<String> paths = f.of(FileAccess.class).stream().map(FileAccess::path).toList();
+    assertEquals(List.of("/w/new.txt", "/w/later.txt"), paths);
+  }
 }
