@@ -96,7 +96,9 @@ public final class FieldCatalog {
                 new Field("exitCode", "the exit status"),
                 new Field("signal", "the terminating signal"),
                 new Field(
-                    "how", "`exit_group`, `exit`, `pid-reused` or `end-of-input` (inferred)"))));
+                    "how",
+                    "`exit_group`, `exit`, `killed` (SIGKILL seen sent), `pid-reused` or"
+                        + " `end-of-input` (inferred)"))));
     BY_TYPE.put(
         EventType.PROCESS_GROUP,
         join(
@@ -131,7 +133,7 @@ public final class FieldCatalog {
     BY_TYPE.put(
         EventType.IPC,
         List.of(
-            new Field("kind", "`pipe` or `socketpair`"),
+            new Field("kind", "`pipe`, `socketpair` or `signal` (channel: the signal's name)"),
             new Field("channel", "the channel id"),
             new Field("writerPid", "pid of the process holding the write end"),
             new Field("readerPid", "pid of the process holding the read end")));
