@@ -72,6 +72,13 @@ public final class ArchiveReplay {
     if (clear) {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
+        List<String> others = GraphStore.sourcesBesidesTheArchive(c);
+        if (!others.isEmpty()) {
+          throw new IllegalStateException(
+              "the graph also holds rows that are not in the event archive, from "
+                  + String.join(" and ", others)
+                  + ": emptying the tables would lose them for good. Repair without --clear.");
+        }
         GraphStore.truncateDerived(c);
         c.commit();
       }

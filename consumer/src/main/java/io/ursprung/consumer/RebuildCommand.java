@@ -74,12 +74,15 @@ public final class RebuildCommand implements Callable<Integer> {
       names = "--clear",
       description =
           "Empty the tables derived from the archive first (processes, files, names, versions,"
-              + " edges, sockets, job events, hosts, Scale rename halves).")
+              + " edges, sockets, job events, Scale rename halves). Refused when CamFlow or"
+              + " imported PROV-JSON rows are in the graph (they are not in the archive).")
   boolean clear;
 
   @Option(
       names = "--force",
-      description = "With --clear: go ahead even though a consumer reported within 2 minutes.")
+      description =
+          "With --clear: go ahead even though a consumer reported within 2 minutes. (Consumers"
+              + " with status.interval.ms=0 never report: stop them before --clear.)")
   boolean force;
 
   @Override

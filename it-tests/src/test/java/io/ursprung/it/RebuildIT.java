@@ -186,6 +186,11 @@ class RebuildIT {
   @Test
   @Order(1)
   void clearAndRebuildGivesTheConsumersGraphRowForRow() throws Exception {
+    // A host known only from its status reports (not archived) must survive the clear.
+    sql(
+        "INSERT INTO hosts (host, kind, first_seen, last_seen) VALUES ('status-only', 'host',"
+            + " '2026-11-20T09:00:00Z', '2026-11-20T09:00:00Z')");
+    original = fingerprints();
     Result r = rebuild("--clear");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains(archived + " archived events replayed"), r.out());
@@ -236,7 +241,7 @@ class RebuildIT {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void anUnreadableArchivedEventIsListedAndTheRestReplayed() throws Exception {
     sql(
         "UPDATE event_archive SET payload = '{\"broken\": ' WHERE host = 'node17'"
@@ -248,5 +253,24 @@ class RebuildIT {
     assertTrue(r.out().contains((archived - 1) + " archived events replayed"), r.out());
     assertEquals(
         1, count(db, "SELECT count(*) FROM processes WHERE host = 'node17' AND end_time IS NULL"));
+  }
+
+  @Test
+  @Order(5)
+  void clearIsRefusedWhenTheGraphHoldsRowsTheArchiveDoesNot() throws Exception {
+    // an imported PROV-JSON document (its rows are in the graph, not in the archive)
+    sql(
+        "INSERT INTO prov_documents (doc_id, name, prefixes, document) VALUES ('it-doc', 'x.json',"
+            + " '{}', '{}')");
+    try {
+      Map<String, String> before = fingerprints();
+      Result r = rebuild("--clear");
+      assertEquals(1, r.status(), r.out());
+      assertTrue(r.err().contains("PROV-JSON") && r.err().contains("without --clear"), r.err());
+      assertEquals(before, fingerprints(), "the tables were touched");
+      assertEquals(0, rebuild().status(), "repair is still allowed");
+    } finally {
+      sql("DELETE FROM prov_documents WHERE doc_id = 'it-doc'");
+    }
   }
 }

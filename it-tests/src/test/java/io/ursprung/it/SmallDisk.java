@@ -73,6 +73,8 @@ final class SmallDisk implements AutoCloseable {
         "the PostgreSQL server is not on this machine (no " + dataDir + " here)");
     PosixFileAttributes owner = Files.readAttributes(dataDir, PosixFileAttributes.class);
     String name = "ursprung_it_full_" + UUID.randomUUID().toString().substring(0, 8);
+    // the server creates the tablespace's files itself, so the directory must be on its machine
+    // and in its view of the file system (a server in a container with its own /tmp cannot see it)
     Path mount = Files.createTempDirectory("ursprung-small-disk-");
     SmallDisk disk = new SmallDisk(server, mount, name);
     try {
@@ -97,7 +99,15 @@ final class SmallDisk implements AutoCloseable {
       view.setPermissions(PosixFilePermissions.fromString("rwx------"));
       try (Connection c = admin(server);
           Statement s = c.createStatement()) {
-        s.execute("CREATE TABLESPACE " + name + " LOCATION '" + location + "'");
+        try {
+          s.execute("CREATE TABLESPACE " + name + " LOCATION '" + location + "'");
+        } catch (SQLException e) {
+          Assumptions.abort(
+              "the PostgreSQL server cannot put a tablespace in "
+                  + location
+                  + " (is it on another machine or in a container?): "
+                  + e.getMessage());
+        }
         disk.undo.add("tablespace");
         s.execute("CREATE DATABASE " + name + " TABLESPACE " + name);
         disk.undo.add("database");
@@ -171,7 +181,13 @@ final class SmallDisk implements AutoCloseable {
         problems.add(new IOException("could not unmount " + mount + ": " + out));
       }
     }
-    Files.deleteIfExists(mount);
+    if (problems.isEmpty() || !undo.contains("umount")) {
+      try {
+        Files.deleteIfExists(mount);
+      } catch (IOException e) {
+        problems.add(e); // still mounted: the unmount problem above says why
+      }
+    }
     if (!problems.isEmpty()) {
       Exception e = problems.get(0);
       problems.subList(1, problems.size()).forEach(e::addSuppressed);

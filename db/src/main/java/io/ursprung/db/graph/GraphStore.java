@@ -108,6 +108,29 @@ public final class GraphStore {
     CREATE_STAGES = sb.toString();
   }
 
+  /**
+   * Sources whose graph rows are not in {@code event_archive}, by name, with what holds them:
+   * CamFlow (its own packet store) and imported PROV-JSON documents. Emptying the graph tables
+   * would lose their rows for good.
+   */
+  public static List<String> sourcesBesidesTheArchive(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT EXISTS (SELECT 1 FROM camflow_packets),"
+                    + " EXISTS (SELECT 1 FROM prov_documents)")) {
+      rs.next();
+      if (rs.getBoolean(1)) {
+        out.add("CamFlow (camflow_packets)");
+      }
+      if (rs.getBoolean(2)) {
+        out.add("imported PROV-JSON documents (prov_documents)");
+      }
+    }
+    return out;
+  }
+
   /** Physical connections that already have the staging tables (temp tables live per session). */
   private final Map<Object, Boolean> staged = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -152,14 +175,17 @@ public final class GraphStore {
   }
 
   /**
-   * Empties every table derived from the archive (all graph tables but {@code event_archive}, and
-   * the Spectrum Scale rename halves) on {@code c}, in the caller's transaction. Host status
-   * reports, rule state, tracked versions, alerts, job audit and CamFlow state are not derived from
-   * the archive and stay.
+   * Empties every table derived from the archive (all graph tables but {@code event_archive} and
+   * {@code hosts}, and the Spectrum Scale rename halves) on {@code c}, in the caller's transaction.
+   * {@code hosts} stays because host status reports, which are not archived, also mark hosts as
+   * seen; replaying only widens its first/last seen. Host status reports, rule state, tracked
+   * versions, alerts, job audit and CamFlow state are not derived from the archive and stay. The
+   * caller must make sure no graph rows came from elsewhere ({@link #sourcesBesidesTheArchive}).
    */
   public static void truncateDerived(Connection c) throws SQLException {
     List<String> derived = new ArrayList<>(List.of(TABLES));
     derived.remove("event_archive");
+    derived.remove("hosts");
     derived.add("scale_moves");
     try (Statement s = c.createStatement()) {
       s.execute("TRUNCATE " + String.join(", ", derived));
