@@ -9,15 +9,13 @@ import io.ursprung.db.Database;
 import io.ursprung.db.graph.GraphStore;
 import io.ursprung.events.EventCodec;
 import io.ursprung.rules.RuleFileException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,14 +56,7 @@ public final class ConsumerCommand implements Callable<Integer> {
       description = "What to consume: ${COMPLETION-CANDIDATES}.")
   Source source;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A properties file.")
-  Path config;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "Overrides one configuration key (repeatable).")
-  Map<String, String> overrides = new LinkedHashMap<>();
+  @Mixin ConfigOptions options;
 
   private volatile ConsumerLoop loop;
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -98,14 +89,15 @@ public final class ConsumerCommand implements Callable<Integer> {
     if (source == Source.CAMFLOW) {
       // MQTT, with its own configuration keys and loop.
       return io.ursprung.consumer.camflow.CamflowCommand.run(
-          config, overrides, spec.commandLine().getErr());
+          options.config, options.overrides, spec.commandLine().getErr());
     }
     ConsumerSettings settings;
     RuleSettings ruleSettings;
     try {
       // Loading checks every key, the kafka.* and rules.db.* ones included, and lists every
       // problem at once before anything is opened.
-      Config c = ConsumerSettings.DEFINITION.load(config, System.getenv(), overrides);
+      Config c =
+          ConsumerSettings.DEFINITION.load(options.config, System.getenv(), options.overrides);
       settings = ConsumerSettings.from(source, c);
       ruleSettings = RuleSettings.from(c);
       LOG.info("configuration:\n{}", c.describe());

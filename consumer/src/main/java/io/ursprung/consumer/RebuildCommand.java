@@ -5,17 +5,15 @@ import io.ursprung.config.ConfigException;
 import io.ursprung.db.Database;
 import io.ursprung.db.graph.GraphStore;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,14 +51,7 @@ public final class RebuildCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A properties file.")
-  Path config;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "Overrides one configuration key (repeatable).")
-  Map<String, String> overrides = new LinkedHashMap<>();
+  @Mixin ConfigOptions options;
 
   @Option(
       names = "--host",
@@ -97,7 +88,8 @@ public final class RebuildCommand implements Callable<Integer> {
     }
     ConsumerSettings settings;
     try {
-      Config c = ConsumerSettings.DEFINITION.load(config, System.getenv(), overrides);
+      Config c =
+          ConsumerSettings.DEFINITION.load(options.config, System.getenv(), options.overrides);
       settings = ConsumerSettings.from(Source.AUDITD, c);
     } catch (ConfigException e) {
       err.println("ursprung rebuild: " + e.getMessage());

@@ -416,30 +416,26 @@ class HostModelTest {
   @Test
   void inodesAtOrAbove2To63KeepTheirUnsignedBits() {
     AuditFixture f = shell();
-    f.sys(2, 100, 1, 257, "success=yes exit=3 a0=ffffff9c a1=1 a2=0 a3=0 items=1");
-    f.cwd(2, "/w");
-    f.rec(
-            "PATH",
-            2,
-            "item=0 name=\"a\" inode=10000000000000000000 dev=fe:00 mode=0100644"
-                + " nametype=NORMAL")
-        .end(2);
-    f.sys(3, 100, 1, 257, "success=yes exit=4 a0=ffffff9c a1=1 a2=0 a3=0 items=1");
-    f.cwd(3, "/w");
-    f.rec(
-            "PATH",
-            3,
-            "item=0 name=\"b\" inode=18446744073709551615 dev=fe:00 mode=0100644"
-                + " nametype=NORMAL")
-        .end(3);
-    f.sys(4, 100, 1, 257, "success=yes exit=5 a0=ffffff9c a1=1 a2=0 a3=0 items=1");
-    f.cwd(4, "/w");
-    f.rec(
-            "PATH",
-            4,
-            "item=0 name=\"c\" inode=18446744073709551616 dev=fe:00 mode=0100644"
-                + " nametype=NORMAL")
-        .end(4);
+    String[] inodes = {"10000000000000000000", "18446744073709551615", "18446744073709551616"};
+    for (int i = 0; i < inodes.length; i++) {
+      int serial = 2 + i;
+      f.sys(
+          serial,
+          100,
+          1,
+          257,
+          "success=yes exit=" + (3 + i) + " a0=ffffff9c a1=1 a2=0 a3=0 items=1");
+      f.cwd(serial, "/w");
+      f.rec(
+              "PATH",
+              serial,
+              "item=0 name=\""
+                  + (char) ('a' + i)
+                  + "\" inode="
+                  + inodes[i]
+                  + " dev=fe:00 mode=0100644 nametype=NORMAL")
+          .end(serial);
+    }
     f.run();
     List<FileAccess> fa = f.of(FileAccess.class);
     assertEquals(Long.parseUnsignedLong("10000000000000000000"), fa.get(0).inode());
