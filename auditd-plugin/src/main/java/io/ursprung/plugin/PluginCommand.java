@@ -7,6 +7,7 @@ import io.ursprung.plugin.audit.AuditProcessor;
 import io.ursprung.plugin.model.ProcFs;
 import io.ursprung.plugin.model.ProcScan;
 import io.ursprung.plugin.model.ProcSource;
+import io.ursprung.plugin.model.ProcState;
 import io.ursprung.plugin.nativeaccess.AuditStatus;
 import io.ursprung.plugin.nativeaccess.AuditStatusResult;
 import io.ursprung.plugin.nativeaccess.NativeOs;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -206,9 +208,17 @@ public final class PluginCommand implements Callable<Integer> {
 
     reader.start();
     if (live && settings.procBootstrap()) {
+      ProcFs procFs = new ProcFs();
       // after the reader started, so auditd is not held up; before the processing loop, so the
       // model knows the running processes before it applies the first record
-      seedRunningProcesses(processor, new ProcFs(), settings.procBootstrapMinUid());
+      seedRunningProcesses(processor, procFs, settings.procBootstrapMinUid(), settings.stateFile());
+      if (settings.stateFile() != null) {
+        StateSaver saver = new StateSaver(processor, procFs, settings.stateFile());
+        // every stats interval, so that a kill -9 loses at most one interval's identities, and
+        // at exit; on the processing thread, the only one that may touch the model
+        stats.alsoEveryInterval(() -> runner.runOnProcessingThread(saver::save));
+        runner.atEnd(saver::save);
+      }
     }
     int code = runner.run();
     stats.stop();
@@ -226,15 +236,29 @@ public final class PluginCommand implements Callable<Integer> {
    * now, not the time of a replayed log. A failure loses only the seed.
    */
   static void seedRunningProcesses(AuditProcessor processor, ProcSource source, long minUid) {
+    seedRunningProcesses(processor, source, minUid, null);
+  }
+
+  /**
+   * Like {@link #seedRunningProcesses(AuditProcessor, ProcSource, long)}, restoring the identities
+   * an earlier plugin instance saved in stateFile (null: none). A state file that cannot be read is
+   * logged and ignored.
+   */
+  static void seedRunningProcesses(
+      AuditProcessor processor, ProcSource source, long minUid, Path stateFile) {
+    List<ProcState.Entry> saved = loadState(stateFile);
     try {
       ProcScan.Result r = ProcScan.scan(source, minUid);
-      processor.seedRunningProcesses(r);
+      Map<Integer, Instant> restored = ProcState.restoredStarts(saved, r.processes());
+      processor.seedRunningProcesses(r, restored);
       LOG.info(
-          "bootstrap: {} running processes of uid >= {} seeded from /proc with {} open files;"
+          "bootstrap: {} running processes of uid >= {} seeded from /proc with {} open files"
+              + " ({} with the identity saved by the previous instance);"
               + " {} skipped (ended while read, or unreadable), {} descriptors unreadable",
           r.processes().size(),
           minUid,
           r.files(),
+          restored.size(),
           r.skipped(),
           r.unreadableFds());
     } catch (IOException | RuntimeException e) {
@@ -242,6 +266,62 @@ public final class PluginCommand implements Callable<Integer> {
           "bootstrap: cannot read the running processes ({}); they are first-seen at their first"
               + " audited syscall",
           e.toString());
+    }
+  }
+
+  private static List<ProcState.Entry> loadState(Path stateFile) {
+    if (stateFile == null) {
+      return List.of();
+    }
+    try {
+      ProcState.Saved s = ProcState.load(stateFile);
+      if (s.skipped() > 0) {
+        LOG.warn("state file {}: {} malformed lines skipped", stateFile, s.skipped());
+      }
+      LOG.info("state file {}: {} saved process identities", stateFile, s.entries().size());
+      return s.entries();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "cannot read the state file {} ({}); processes are seeded with their /proc start times",
+          stateFile,
+          e.toString());
+      return List.of();
+    }
+  }
+
+  /**
+   * Saves the identities of the live processes (see {@link ProcState}); on the processing thread. A
+   * failure is logged when it starts, not at every interval.
+   */
+  static final class StateSaver {
+    private final AuditProcessor processor;
+    private final ProcSource source;
+    private final Path file;
+    private boolean failing;
+
+    StateSaver(AuditProcessor processor, ProcSource source, Path file) {
+      this.processor = processor;
+      this.source = source;
+      this.file = file;
+    }
+
+    void save() {
+      try {
+        int n = ProcState.save(file, processor.liveProcessRefs(), source);
+        if (failing) {
+          LOG.info("state file {} written again ({} processes)", file, n);
+        }
+        failing = false;
+      } catch (IOException | RuntimeException e) {
+        if (!failing) {
+          LOG.warn(
+              "cannot write the state file {} ({}); a restart gives the running processes new"
+                  + " identities",
+              file,
+              e.toString());
+        }
+        failing = true;
+      }
     }
   }
 
@@ -336,8 +416,8 @@ public final class PluginCommand implements Callable<Integer> {
       }
       if (old.processorDiffers(next)) {
         LOG.warn(
-            "SIGHUP: host, event time-out, raw syscalls, input queue and /proc bootstrap settings"
-                + " take effect at the next start (restart auditd or the plugin)");
+            "SIGHUP: host, event time-out, raw syscalls, input queue, /proc bootstrap and state file"
+                + " settings take effect at the next start (restart auditd or the plugin)");
       }
       if (jsonl.isEmpty() && old.sinkDiffers(next)) {
         runner.runOnProcessingThread(
@@ -373,6 +453,7 @@ public final class PluginCommand implements Callable<Integer> {
               return t;
             });
     private ScheduledFuture<?> task;
+    private volatile Runnable everyInterval;
     private ScheduledFuture<?> statusTask;
     private long statusSeconds;
     private volatile Optional<AuditStatus> kernel = Optional.empty();
@@ -452,8 +533,17 @@ public final class PluginCommand implements Callable<Integer> {
       return r;
     }
 
+    /** Also runs task (which must not block) every stats interval. */
+    void alsoEveryInterval(Runnable task) {
+      everyInterval = task;
+    }
+
     private void log() {
       try {
+        Runnable extra = everyInterval;
+        if (extra != null) {
+          extra.run();
+        }
         if (live) {
           queryKernel();
         }

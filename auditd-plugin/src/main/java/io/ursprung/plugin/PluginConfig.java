@@ -29,6 +29,7 @@ public final class PluginConfig {
   public static final String QUEUE_WAIT = "plugin.input.queue.max.wait.ms";
   public static final String PROC_BOOTSTRAP = "plugin.bootstrap";
   public static final String PROC_BOOTSTRAP_MIN_UID = "plugin.bootstrap.min.uid";
+  public static final String STATE_FILE = "plugin.state.file";
   public static final String KAFKA_PREFIX = "kafka.";
 
   /** Every key of the plugin. */
@@ -122,6 +123,15 @@ public final class PluginConfig {
               Validators.between(0, 4_294_967_294L),
               "Lowest real uid of the processes read from /proc at start (the shipped rules audit"
                   + " uid >= 1000); 0: all.")
+          .define(
+              STATE_FILE,
+              Type.STRING,
+              "/var/lib/ursprung/auditd-plugin.state",
+              Validators.any(),
+              "Where the plugin keeps the identities of the processes it knows (saved every"
+                  + " stats interval and at exit), so that after a restart a process learnt from"
+                  + " its clone record keeps its identity instead of getting a second one from"
+                  + " /proc; empty: off. Only when reading auditd's stream with plugin.bootstrap.")
           .definePassThrough(
               KAFKA_PREFIX,
               "Any Kafka producer property with this prefix, passed through (for example"
@@ -144,6 +154,7 @@ public final class PluginConfig {
    * @param queueMaxWaitMillis stdin reader's wait before dropping
    * @param procBootstrap whether running processes are read from /proc at start
    * @param procBootstrapMinUid lowest real uid of the processes read from /proc
+   * @param stateFile where process identities are kept across restarts, null when off
    * @param kafka pass-through Kafka properties, prefix removed
    */
   public record Settings(
@@ -160,6 +171,7 @@ public final class PluginConfig {
       long queueMaxWaitMillis,
       boolean procBootstrap,
       long procBootstrapMinUid,
+      Path stateFile,
       Map<String, String> kafka) {
 
     /** The typed view of a parsed configuration. */
@@ -178,6 +190,7 @@ public final class PluginConfig {
           c.getLong(QUEUE_WAIT),
           c.getBoolean(PROC_BOOTSTRAP),
           c.getLong(PROC_BOOTSTRAP_MIN_UID),
+          c.getString(STATE_FILE).isBlank() ? null : Path.of(c.getString(STATE_FILE).trim()),
           Map.copyOf(c.passThrough(KAFKA_PREFIX)));
     }
 
@@ -198,7 +211,8 @@ public final class PluginConfig {
           || queueMaxBytes != other.queueMaxBytes
           || queueMaxWaitMillis != other.queueMaxWaitMillis
           || procBootstrap != other.procBootstrap
-          || procBootstrapMinUid != other.procBootstrapMinUid;
+          || procBootstrapMinUid != other.procBootstrapMinUid
+          || !java.util.Objects.equals(stateFile, other.stateFile);
     }
   }
 

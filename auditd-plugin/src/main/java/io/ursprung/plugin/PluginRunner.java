@@ -36,6 +36,7 @@ final class PluginRunner {
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile AuditStats auditStats = new AuditStats(0, 0, 0, 0, 0);
   private volatile boolean stopRequested;
+  private volatile Runnable atEnd;
 
   PluginRunner(
       ChunkQueue queue,
@@ -97,11 +98,33 @@ final class PluginRunner {
         auditStats = processor.stats();
         sink.flush();
       } finally {
+        runAtEnd();
         sink.close();
         done.countDown();
       }
     }
     return pump.inputErrors() > 0 ? 1 : 0;
+  }
+
+  /**
+   * Runs {@code task} on the processing thread once the processor has applied everything, before
+   * {@link #awaitDone} returns: a SIGTERM's shutdown hook waits for it, so the JVM does not halt
+   * under it.
+   */
+  void atEnd(Runnable task) {
+    atEnd = task;
+  }
+
+  private void runAtEnd() {
+    Runnable task = atEnd;
+    if (task == null) {
+      return;
+    }
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.warn("at exit: {}", e.toString());
+    }
   }
 
   /** Asks the loop to finish what is queued and stop (SIGTERM). */

@@ -179,4 +179,19 @@ class InputPipelineTest {
     assertTrue(proc.ended);
     assertEquals(List.of(), proc.lines);
   }
+
+  @Test
+  void theEndTaskRunsAfterTheLastEventIsApplied() throws IOException {
+    ChunkQueue q = new ChunkQueue(1024);
+    InputPump pump =
+        new InputPump(List.of(InputPump.Source.stdin(new ByteArrayInputStream(new byte[0]))), q, 5);
+    pump.run();
+    RecordingProcessor proc = new RecordingProcessor();
+    PluginRunner runner =
+        new PluginRunner(q, pump, proc, new NullSink(), System::currentTimeMillis);
+    boolean[] endedFirst = {false};
+    runner.atEnd(() -> endedFirst[0] = proc.ended);
+    runner.run();
+    assertTrue(endedFirst[0], "the state is saved from the final model");
+  }
 }

@@ -160,4 +160,31 @@ class PluginCommandTest {
     assertEquals(60, s.statsIntervalSeconds());
     assertTrue(!s.host().isBlank());
   }
+
+  @Test
+  void identitiesSavedByOneInstanceAreRestoredByTheNext(@TempDir Path tmp) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isReadable(Path.of("/proc/self/stat")), "needs Linux's /proc");
+    int self = (int) ProcessHandle.current().pid();
+    java.time.Instant cloned = java.time.Instant.ofEpochSecond(1_700_000_000L, 42_000_000);
+    Path state = tmp.resolve("lib/plugin.state");
+    RecordingProcessor first = new RecordingProcessor();
+    first.live =
+        java.util.List.of(
+            new io.ursprung.events.ProcessRef(self, cloned),
+            new io.ursprung.events.ProcessRef(999_999_999, cloned)); // no such process: left out
+    new PluginCommand.StateSaver(first, new io.ursprung.plugin.model.ProcFs(), state).save();
+    assertEquals(1, Files.readAllLines(state).size(), Files.readString(state));
+
+    RecordingProcessor second = new RecordingProcessor();
+    PluginCommand.seedRunningProcesses(second, new io.ursprung.plugin.model.ProcFs(), 0, state);
+    assertEquals(cloned, second.restored.get(self), second.restored.toString());
+
+    // an unreadable state file (here a directory) costs only the restore, not the seed
+    RecordingProcessor third = new RecordingProcessor();
+    PluginCommand.seedRunningProcesses(
+        third, new io.ursprung.plugin.model.ProcFs(), 0, state.getParent());
+    assertEquals(Map.of(), third.restored);
+    assertTrue(third.seeded.processes().stream().anyMatch(p -> p.pid() == self));
+  }
 }

@@ -12,6 +12,9 @@ final class RecordingProcessor implements AuditProcessor {
   final List<String> lines = Collections.synchronizedList(new ArrayList<>());
   final List<Long> ticks = Collections.synchronizedList(new ArrayList<>());
   volatile boolean ended;
+  volatile io.ursprung.plugin.model.ProcScan.Result seeded;
+  volatile java.util.Map<Integer, java.time.Instant> restored;
+  volatile List<io.ursprung.events.ProcessRef> live = List.of();
 
   @Override
   public void acceptLine(byte[] buf, int off, int len) {
@@ -19,7 +22,17 @@ final class RecordingProcessor implements AuditProcessor {
   }
 
   @Override
-  public void seedRunningProcesses(io.ursprung.plugin.model.ProcScan.Result snapshot) {}
+  public void seedRunningProcesses(
+      io.ursprung.plugin.model.ProcScan.Result snapshot,
+      java.util.Map<Integer, java.time.Instant> restoredStarts) {
+    seeded = snapshot;
+    restored = restoredStarts;
+  }
+
+  @Override
+  public List<io.ursprung.events.ProcessRef> liveProcessRefs() {
+    return live;
+  }
 
   @Override
   public void tick(long nowMillis) {

@@ -99,7 +99,10 @@ class LiveAuditdIT {
       Files.writeString(
           launcher,
           // A host.status report every second, so that a few arrive during the test.
-          "#!/bin/sh\nURSPRUNG_PLUGIN_HOST_STATUS_INTERVAL_SECONDS=1 exec "
+          // The state file in the test's directory, not the machine's /var/lib/ursprung.
+          "#!/bin/sh\nURSPRUNG_PLUGIN_HOST_STATUS_INTERVAL_SECONDS=1 URSPRUNG_PLUGIN_STATE_FILE="
+              + work.resolve("plugin.state")
+              + " exec "
               + REPO.resolve("bin/ursprung")
               + " plugin --output jsonl:"
               + events
@@ -160,6 +163,9 @@ class LiveAuditdIT {
       List<ProvEvent> mine =
           all.stream().filter(e -> touches(e, home.toString()) || byUser(e, uid)).toList();
       assertTrue(!all.isEmpty(), "no events from the live plugin; plugin log:\n" + log);
+      assertTrue(
+          Files.isRegularFile(work.resolve("plugin.state")),
+          "the plugin saves its process identities when it stops; log:\n" + log);
 
       Set<String> execs =
           all.stream()

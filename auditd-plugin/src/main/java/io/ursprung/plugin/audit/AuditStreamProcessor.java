@@ -1,12 +1,15 @@
 package io.ursprung.plugin.audit;
 
 import io.ursprung.events.EventData;
+import io.ursprung.events.ProcessRef;
 import io.ursprung.events.Producer;
 import io.ursprung.events.ProvEvent;
 import io.ursprung.plugin.model.OsModel;
 import io.ursprung.plugin.model.ProcScan;
 import io.ursprung.plugin.sink.EventSink;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
@@ -181,8 +184,13 @@ public final class AuditStreamProcessor implements AuditProcessor {
    * (audit's node= is the same name with {@code name_format = hostname}).
    */
   @Override
-  public void seedRunningProcesses(ProcScan.Result snapshot) {
-    model.seed(fallbackHost, snapshot.processes(), snapshot.scannedAtMs());
+  public void seedRunningProcesses(ProcScan.Result snapshot, Map<Integer, Instant> restoredStarts) {
+    model.seed(fallbackHost, snapshot.processes(), snapshot.scannedAtMs(), restoredStarts);
+  }
+
+  @Override
+  public List<ProcessRef> liveProcessRefs() {
+    return model.liveProcessRefs(fallbackHost);
   }
 
   @Override

@@ -165,6 +165,15 @@ final class HostModel {
     return procs.size();
   }
 
+  /** The identities of the live processes. */
+  List<ProcessRef> liveProcessRefs() {
+    List<ProcessRef> out = new ArrayList<>(procs.size());
+    for (Proc p : procs.values()) {
+      out.add(p.ref);
+    }
+    return out;
+  }
+
   int pendingClone3() {
     return clone3.size();
   }
@@ -789,14 +798,18 @@ final class HostModel {
    * description counts one reference: /proc cannot tell which descriptors (across dup or fork)
    * share one, so a shared writable file reports a close per holder. Records older than the
    * snapshot (the plugin reads its input while scanning) neither restart a seeded process nor
-   * report the close of a seeded file: see {@link Proc#snapshotAt}.
+   * report the close of a seeded file: see {@link Proc#snapshotAt}. A process in restoredStarts
+   * (pid to start) takes that start instead of /proc's; parents come first, so a child's parent
+   * reference is its parent's restored identity.
    */
-  void seed(List<RunningProcess> running, long snapshotAt) {
+  void seed(List<RunningProcess> running, long snapshotAt, Map<Integer, Instant> restoredStarts) {
     for (RunningProcess r : running) {
       if (procs.containsKey(r.pid())) {
         continue; // already known from the stream: the stream knows better
       }
-      Instant start = Instant.ofEpochMilli(r.startMs());
+      // the identity an earlier plugin instance gave this very process (see ProcState)
+      Instant start = restoredStarts.getOrDefault(r.pid(), Instant.ofEpochMilli(r.startMs()));
+      long startMs = start.toEpochMilli();
       Proc p = new Proc(r.pid(), new ProcessRef(r.pid(), start), r.ppid());
       Proc parent = procs.get(r.ppid());
       p.parent = parent == null ? null : parent.ref;
@@ -843,8 +856,7 @@ final class HostModel {
       procs.put(r.pid(), p);
       // no audit record stands behind it: the id names the process, so a second snapshot of the
       // same process (after a plugin restart) repeats the same event
-      AuditEvent ev =
-          AuditEvent.synthetic(host, r.startMs(), "proc-" + r.pid() + "-" + r.startMs());
+      AuditEvent ev = AuditEvent.synthetic(host, startMs, "proc-" + r.pid() + "-" + startMs);
       emit(
           ev,
           new ProcessStarted(

@@ -1,6 +1,8 @@
 package io.ursprung.plugin.model;
 
+import io.ursprung.events.ProcessRef;
 import io.ursprung.plugin.audit.AuditEvent;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,10 +67,21 @@ public final class OsModel {
 
   /**
    * Seeds processes already running (a /proc snapshot of this machine) into the model of host,
-   * before the first record; see {@link ProcScan}.
+   * before the first record; see {@link ProcScan}. restoredStarts: start times, by pid, that an
+   * earlier plugin instance gave these very processes (see {@link ProcState}).
    */
-  public void seed(String host, List<RunningProcess> running, long snapshotAt) {
-    hosts.computeIfAbsent(host, this::newHost).seed(running, snapshotAt);
+  public void seed(
+      String host,
+      List<RunningProcess> running,
+      long snapshotAt,
+      Map<Integer, Instant> restoredStarts) {
+    hosts.computeIfAbsent(host, this::newHost).seed(running, snapshotAt, restoredStarts);
+  }
+
+  /** The identities of the live processes of host (none when the host is unknown). */
+  public List<ProcessRef> liveProcessRefs(String host) {
+    HostModel m = hosts.get(host);
+    return m == null ? List.of() : m.liveProcessRefs();
   }
 
   /** Wall-clock tick. */

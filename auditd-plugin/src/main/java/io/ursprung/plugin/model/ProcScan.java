@@ -101,14 +101,7 @@ public final class ProcScan {
   private static RunningProcess read(
       ProcSource src, int pid, long minUid, long btimeMs, long ticks, int[] counters)
       throws IOException {
-    String stat = new String(src.read(pid, "stat"), StandardCharsets.ISO_8859_1);
-    // comm (in parentheses) may itself hold spaces and parentheses: fields start after the last )
-    int close = stat.lastIndexOf(')');
-    if (close < 0) {
-      throw new IOException("odd stat of " + pid);
-    }
-    String[] f = stat.substring(close + 1).trim().split(" +");
-    // f[0] is field 3 (state); field n is f[n - 3]
+    String[] f = statFields(src, pid);
     char state = f[0].isEmpty() ? '?' : f[0].charAt(0);
     if (state == 'Z' || state == 'X') {
       return null; // already ended: nothing to seed, and its exit is in the stream or past
@@ -125,7 +118,7 @@ public final class ProcScan {
     int ppid = Integer.parseInt(f[1]);
     int pgid = Integer.parseInt(f[2]);
     int sid = Integer.parseInt(f[3]);
-    long startMs = btimeMs + Long.parseLong(f[19]) * 1000 / ticks;
+    long startMs = startMs(f, btimeMs, ticks);
     Long auid = null;
     try {
       auid =
@@ -177,6 +170,35 @@ public final class ProcScan {
         // after its descriptors were read: records older than this (queued while scanning) may
         // already be reflected in what was read, e.g. its own clone or an open seen as open
         src.now());
+  }
+
+  /**
+   * The start time of pid as a scan would give it now, or throws when pid is not (or no longer)
+   * there. A saved identity is tied to this value, so that a later scan can tell whether the pid
+   * still names the same process: it must be computed exactly as {@link #scan} does.
+   */
+  public static long startMs(ProcSource src, int pid) throws IOException {
+    return startMs(statFields(src, pid), src.bootTimeSeconds() * 1000, src.clockTicks());
+  }
+
+  /** Boot time + the start ticks of stat (field 22). */
+  private static long startMs(String[] statFields, long btimeMs, long ticks) {
+    return btimeMs + Long.parseLong(statFields[19]) * 1000 / ticks;
+  }
+
+  /** The fields of a process's stat after comm: element 0 is field 3 (state), n is field n + 3. */
+  private static String[] statFields(ProcSource src, int pid) throws IOException {
+    String stat = new String(src.read(pid, "stat"), StandardCharsets.ISO_8859_1);
+    // comm (in parentheses) may itself hold spaces and parentheses: fields start after the last )
+    int close = stat.lastIndexOf(')');
+    if (close < 0) {
+      throw new IOException("odd stat of " + pid);
+    }
+    String[] f = stat.substring(close + 1).trim().split(" +");
+    if (f.length < 20) {
+      throw new IOException("short stat of " + pid);
+    }
+    return f;
   }
 
   private static RunningProcess.OpenFd file(ProcSource src, int pid, int fd) throws IOException {

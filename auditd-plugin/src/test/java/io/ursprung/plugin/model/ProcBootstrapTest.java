@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -284,5 +285,90 @@ class ProcBootstrapTest {
     assertEquals(1, closes.size(), "only the close after the read: " + closes);
     ProvEvent last = f.events.get(f.events.size() - 1);
     assertEquals(closes.get(0), last.data());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // identities saved by an earlier plugin instance
+
+  private static String line(int pid, long procStartMs, Instant ref) {
+    return pid + " " + procStartMs + " " + ref.getEpochSecond() + " " + ref.getNano() + "\n";
+  }
+
+  private static ProcessStarted startOfPid(AuditFixture f, int pid) {
+    List<ProcessStarted> s = starts(f, pid);
+    assertEquals(1, s.size(), s.toString());
+    return s.get(0);
+  }
+
+  @Test
+  void savedIdentitiesOfTheSameProcessesAreRestoredAndReusedPidsAreNot() throws IOException {
+    Instant shell = Instant.ofEpochSecond(1_699_990_050L, 7_000_000);
+    Instant child = Instant.ofEpochSecond(1_699_990_060L, 3_000_000);
+    Path state = tmp.resolve("state");
+    Files.writeString(
+        state,
+        line(300, startOf(5000).toEpochMilli(), shell)
+            + "garbage\n\n250\n250 x 1 2\n1 2 3 4 5\n-3 1 2 3\n"
+            + line(250, startOf(6000).toEpochMilli(), child)
+            // pid 1 was another process when this was saved: its start differs
+            + line(1, startOf(100).toEpochMilli() + 10, Instant.ofEpochSecond(1_699_990_001L)));
+    ProcState.Saved saved = ProcState.load(state);
+    assertEquals(3, saved.entries().size(), saved.toString());
+    assertEquals(5, saved.skipped(), "blank lines are not counted");
+
+    ProcScan.Result scan = scan(SCAN_BEFORE_RECORDS, 0);
+    Map<Integer, Instant> restored = ProcState.restoredStarts(saved.entries(), scan.processes());
+    assertEquals(Map.of(300, shell, 250, child), restored);
+    AuditFixture f = new AuditFixture(null, false);
+    f.processor.seedRunningProcesses(scan, restored);
+
+    assertEquals(new ProcessRef(1, startOf(100)), startOfPid(f, 1).process(), "pid reused");
+    assertEquals(new ProcessRef(300, shell), startOfPid(f, 300).process());
+    ProcessStarted c = startOfPid(f, 250);
+    assertEquals(new ProcessRef(250, child), c.process());
+    assertEquals(new ProcessRef(300, shell), c.parent(), "the restored parent");
+    ProvEvent ev = f.events.stream().filter(e -> e.data() == c).findFirst().orElseThrow();
+    assertEquals(child.toEpochMilli(), ev.time().toEpochMilli());
+    assertTrue(ev.id().contains("proc-250-" + child.toEpochMilli()), ev.id());
+
+    // later records of 250 continue under the restored identity
+    f.exitGroup(4, 250, 300, 0).run();
+    assertEquals(new ProcessRef(250, child), f.of(ProcessExited.class).get(0).process());
+  }
+
+  @Test
+  void aMissingStateFileIsNoError() throws IOException {
+    assertEquals(List.of(), ProcState.load(tmp.resolve("none")).entries());
+  }
+
+  @Test
+  void aChildKnownFromItsCloneKeepsItsAuditStartAcrossARestart() throws IOException {
+    AuditFixture first = new AuditFixture(null, false);
+    first.processor.seedRunningProcesses(scan(SCAN_BEFORE_RECORDS, 1000));
+    first.fork(2, 250, 300, 260).feed();
+    Instant auditStart = Instant.ofEpochMilli(1_700_000_000_002L);
+    assertEquals(new ProcessRef(260, auditStart), startOfPid(first, 260).process());
+    // /proc shows the child with its own start ticks, which do not give the audit time
+    process(260, "kid", 1001, 250, 300, 300, 9_999_990, "/usr/bin/sleep", "sleep", "9");
+    assertTrue(startOf(9_999_990).toEpochMilli() != auditStart.toEpochMilli());
+
+    Path state = tmp.resolve("sub/plugin.state");
+    Files.createDirectories(state.getParent());
+    int written =
+        ProcState.save(
+            state, first.processor.liveProcessRefs(), new ProcFs(proc, () -> SCAN_BEFORE_RECORDS));
+    assertEquals(3, written, Files.readString(state));
+    try (var files = Files.list(state.getParent())) {
+      assertEquals(List.of(state), files.toList(), "no temporary file left");
+    }
+
+    AuditFixture second = new AuditFixture(null, false);
+    ProcScan.Result scan = scan(1_700_000_100_000L, 1000);
+    second.processor.seedRunningProcesses(
+        scan, ProcState.restoredStarts(ProcState.load(state).entries(), scan.processes()));
+    ProcessStarted kid = startOfPid(second, 260);
+    assertEquals(new ProcessRef(260, auditStart), kid.process());
+    assertEquals(new ProcessRef(250, startOf(6000)), kid.parent());
+    assertEquals(new ProcessRef(250, startOf(6000)), startOfPid(second, 250).process());
   }
 }
