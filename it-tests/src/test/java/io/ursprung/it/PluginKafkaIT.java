@@ -58,6 +58,9 @@ class PluginKafkaIT {
         stdin == null
             ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
             : ProcessBuilder.Redirect.from(stdin.toFile()));
+    // A capture fed through stdin looks live to the plugin: this machine's running processes are
+    // not the capture's, and no state file may land in the machine's /var/lib/ursprung.
+    pb.environment().put("URSPRUNG_PLUGIN_BOOTSTRAP", "false");
     pb.environment().putAll(env);
     Process p = pb.start();
     assertTrue(
