@@ -26,7 +26,7 @@ public record ProvEvent(
    * Host (and cluster) names an event may carry: a letter or digit, then up to 252 letters, digits,
    * dots, underscores or hyphens. The wire format owns this rule, and the REST API relies on it: it
    * builds node ids such as {@code p:<host>:<pid>:<start>} and accepts only hosts of this form
-   * ({@code NodeId.HOST} in the db module must say the same). A host with a colon or white space
+   * ({@code NodeId.HOST} in the db module is this pattern). A host with a colon or white space
    * would make every listing that contains it unanswerable, so decoders refuse it.
    */
   public static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");

@@ -19,7 +19,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -201,16 +200,11 @@ final class SmallDisk implements AutoCloseable {
     return c;
   }
 
-  /** Runs a command; null when it succeeded, else its output and exit status. */
+  /** Runs a command (LiveAuditdIT's runner); null when it succeeded, else what it said. */
   private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes()).trim();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return String.join(" ", command) + ": timed out";
-    }
-    return p.exitValue() == 0
+    LiveAuditdIT.Result r = LiveAuditdIT.sh(command);
+    return r.status() == 0
         ? null
-        : String.join(" ", command) + ": " + out + " (exit " + p.exitValue() + ")";
+        : String.join(" ", command) + ": " + r.out().strip() + " (exit " + r.status() + ")";
   }
 }

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  */
 public sealed interface NodeId {
 
-  /** Allowed host and cluster names. */
-  Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+  /** Allowed host and cluster names: the wire format's rule, which decoders enforce. */
+  Pattern HOST = io.ursprung.events.ProvEvent.HOST_NAME;
 
   /** The text form. */
   String text();
