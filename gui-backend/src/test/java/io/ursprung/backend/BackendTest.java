@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Map;
@@ -29,6 +27,7 @@ class BackendTest {
   private static Fakes fakes;
   private static Backend backend;
   private static String base;
+  private static ApiClient api;
 
   @BeforeAll
   static void start() {
@@ -45,38 +44,12 @@ class BackendTest {
                     BackendConfig.MAX_DEPTH, "100")));
     backend = Backend.create(config, fakes.services(), Clock.systemUTC());
     base = "http://127.0.0.1:" + backend.start();
+    api = new ApiClient(base);
   }
 
   @AfterAll
   static void stop() {
     backend.close();
-  }
-
-  private static HttpResponse<String> get(String path, String token, Map<String, String> headers)
-      throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    headers.forEach(b::header);
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> get(String path, String token) throws Exception {
-    return get(path, token, Map.of());
-  }
-
-  private static HttpResponse<String> post(String path, String body) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String q(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   private static JsonNode assertError(HttpResponse<String> r, int status) throws Exception {
@@ -90,7 +63,7 @@ class BackendTest {
 
   @Test
   void healthNeedsNoTokenAndSaysTheVersion() throws Exception {
-    HttpResponse<String> r = get("/api/v1/health", null);
+    HttpResponse<String> r = api.get("/api/v1/health", null);
     assertEquals(200, r.statusCode());
     JsonNode body = JSON.readTree(r.body());
     assertEquals("up", body.get("status").asText());
@@ -99,27 +72,28 @@ class BackendTest {
 
   @Test
   void missingUnknownAndInsufficientTokensAreTold401And403() throws Exception {
-    HttpResponse<String> none = get("/api/v1/lineage?path=/a&host=h", null);
+    HttpResponse<String> none = api.get("/api/v1/lineage?path=/a&host=h", null);
     assertError(none, 401);
     assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
-    assertError(get("/api/v1/lineage?path=/a&host=h", "nope"), 401);
-    assertError(get("/api/v1/metrics", Fakes.BOB_TOKEN), 403);
-    assertEquals(200, get("/api/v1/metrics", Fakes.ADMIN_TOKEN).statusCode());
-    assertError(get("/api/v1/users", Fakes.BOB_TOKEN), 403);
+    assertError(api.get("/api/v1/lineage?path=/a&host=h", "nope"), 401);
+    assertError(api.get("/api/v1/metrics", Fakes.BOB_TOKEN), 403);
+    assertEquals(200, api.get("/api/v1/metrics", Fakes.ADMIN_TOKEN).statusCode());
+    assertError(api.get("/api/v1/users", Fakes.BOB_TOKEN), 403);
   }
 
   @Test
   void unknownRoutesAndNodesAre404InTheErrorShape() throws Exception {
-    assertError(get("/api/v1/nothing-here", Fakes.BOB_TOKEN), 404);
-    assertError(get("/api/v1/lineage?path=/nope&host=worker01", Fakes.BOB_TOKEN), 404);
-    assertError(get("/api/v1/processes/" + q("p:worker01:1:1"), Fakes.BOB_TOKEN), 404);
+    assertError(api.get("/api/v1/nothing-here", Fakes.BOB_TOKEN), 404);
+    assertError(api.get("/api/v1/lineage?path=/nope&host=worker01", Fakes.BOB_TOKEN), 404);
+    assertError(
+        api.get("/api/v1/processes/" + ApiClient.q("p:worker01:1:1"), Fakes.BOB_TOKEN), 404);
   }
 
   @Test
   void everyBadParameterIsListedInOne400() throws Exception {
     JsonNode body =
         assertError(
-            get(
+            api.get(
                 "/api/v1/lineage?path=relative&host=bad%20host&direction=sideways&depth=abc"
                     + "&limit=-1&format=xml",
                 Fakes.BOB_TOKEN),
@@ -132,7 +106,7 @@ class BackendTest {
   @Test
   void lineageAnswersNodesAndEdgesAndProvJson() throws Exception {
     HttpResponse<String> r =
-        get("/api/v1/lineage?path=/home/bob/out.csv&host=worker01&depth=3", Fakes.BOB_TOKEN);
+        api.get("/api/v1/lineage?path=/home/bob/out.csv&host=worker01&depth=3", Fakes.BOB_TOKEN);
     assertEquals(200, r.statusCode(), r.body());
     JsonNode g = JSON.readTree(r.body());
     assertEquals(3, g.get("nodes").size());
@@ -154,7 +128,9 @@ class BackendTest {
 
     JsonNode prov =
         JSON.readTree(
-            get("/api/v1/lineage?path=/home/bob/out.csv&host=worker01&format=prov", Fakes.BOB_TOKEN)
+            api.get(
+                    "/api/v1/lineage?path=/home/bob/out.csv&host=worker01&format=prov",
+                    Fakes.BOB_TOKEN)
                 .body());
     assertEquals(2, prov.get("entity").size());
     assertEquals(1, prov.get("activity").size());
@@ -172,40 +148,46 @@ class BackendTest {
       "/" + "a".repeat(5000)
     };
     for (String h : hostile) {
-      HttpResponse<String> r = get("/api/v1/lineage?host=worker01&path=" + q(h), Fakes.BOB_TOKEN);
+      HttpResponse<String> r =
+          api.get("/api/v1/lineage?host=worker01&path=" + ApiClient.q(h), Fakes.BOB_TOKEN);
       assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, h + " gave " + r.statusCode());
     }
     assertTrue(fakes.seen.contains("/home/bob/x' OR '1'='1"));
     assertError(
-        get("/api/v1/lineage?host=worker01&path=/a&depth=99999999999", Fakes.BOB_TOKEN), 400);
-    assertError(get("/api/v1/lineage?nodeId=" + q("p:';--:1:2"), Fakes.BOB_TOKEN), 400);
-    assertError(get("/api/v1/files/" + q("x:y"), Fakes.BOB_TOKEN), 400);
-    assertError(get("/api/v1/runs/compare?ids=" + q("p:h:1:1"), Fakes.BOB_TOKEN), 400);
+        api.get("/api/v1/lineage?host=worker01&path=/a&depth=99999999999", Fakes.BOB_TOKEN), 400);
+    assertError(
+        api.get("/api/v1/lineage?nodeId=" + ApiClient.q("p:';--:1:2"), Fakes.BOB_TOKEN), 400);
+    assertError(api.get("/api/v1/files/" + ApiClient.q("x:y"), Fakes.BOB_TOKEN), 400);
+    assertError(
+        api.get("/api/v1/runs/compare?ids=" + ApiClient.q("p:h:1:1"), Fakes.BOB_TOKEN), 400);
     assertEquals(
-        200, get("/api/v1/processes?q=" + q("%_' OR 1=1 --"), Fakes.BOB_TOKEN).statusCode());
+        200,
+        api.get("/api/v1/processes?q=" + ApiClient.q("%_' OR 1=1 --"), Fakes.BOB_TOKEN)
+            .statusCode());
     assertTrue(fakes.seen.contains("%_' OR 1=1 --"));
   }
 
   @Test
   void malformedJsonIs400() throws Exception {
-    assertError(post("/api/v1/login", "{\"name\": \"bob\", "), 400);
-    assertError(post("/api/v1/login", "[1,2]"), 400);
-    assertError(post("/api/v1/login", ""), 400);
-    assertError(post("/api/v1/login", "{\"name\": 3, \"password\": {}}"), 400);
-    JsonNode body = assertError(post("/api/v1/login", "{\"name\":\"bob\",\"evil\":1}"), 400);
+    assertError(api.post("/api/v1/login", "{\"name\": \"bob\", "), 400);
+    assertError(api.post("/api/v1/login", "[1,2]"), 400);
+    assertError(api.post("/api/v1/login", ""), 400);
+    assertError(api.post("/api/v1/login", "{\"name\": 3, \"password\": {}}"), 400);
+    JsonNode body = assertError(api.post("/api/v1/login", "{\"name\":\"bob\",\"evil\":1}"), 400);
     assertEquals("evil", body.get("errors").get(0).get("field").asText());
   }
 
   @Test
   void loginGivesATokenAndRepeatedFailuresAreRateLimited() throws Exception {
     HttpResponse<String> ok =
-        post("/api/v1/login", "{\"name\":\"bob\",\"password\":\"correct horse battery\"}");
+        api.post("/api/v1/login", "{\"name\":\"bob\",\"password\":\"correct horse battery\"}");
     assertEquals(200, ok.statusCode(), ok.body());
     assertEquals(Fakes.BOB_TOKEN, JSON.readTree(ok.body()).get("token").asText());
     for (int i = 0; i < 3; i++) {
-      assertError(post("/api/v1/login", "{\"name\":\"carol\",\"password\":\"wrong\"}"), 401);
+      assertError(api.post("/api/v1/login", "{\"name\":\"carol\",\"password\":\"wrong\"}"), 401);
     }
-    HttpResponse<String> limited = post("/api/v1/login", "{\"name\":\"carol\",\"password\":\"x\"}");
+    HttpResponse<String> limited =
+        api.post("/api/v1/login", "{\"name\":\"carol\",\"password\":\"x\"}");
     assertError(limited, 429);
     assertTrue(limited.headers().firstValue("Retry-After").isPresent());
   }
@@ -213,19 +195,19 @@ class BackendTest {
   @Test
   void corsAllowsOnlyTheGuiOrigin() throws Exception {
     HttpResponse<String> gui =
-        get("/api/v1/health", null, Map.of("Origin", "http://localhost:3000"));
+        api.get("/api/v1/health", null, Map.of("Origin", "http://localhost:3000"));
     assertEquals(
         "http://localhost:3000",
         gui.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
     HttpResponse<String> evil =
-        get("/api/v1/health", null, Map.of("Origin", "http://evil.example"));
+        api.get("/api/v1/health", null, Map.of("Origin", "http://evil.example"));
     assertNull(evil.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
   }
 
   @Test
   void corsAllowsTheServersOwnOriginWhateverItsName() throws Exception {
     // The GUI opened as http://<this host>:<port> calls the API on the same origin.
-    HttpResponse<String> same = get("/api/v1/health", null, Map.of("Origin", base));
+    HttpResponse<String> same = api.get("/api/v1/health", null, Map.of("Origin", base));
     assertEquals(200, same.statusCode());
     assertEquals(base, same.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
   }
@@ -263,7 +245,7 @@ class BackendTest {
   @Test
   void reproduceAsScriptIsText() throws Exception {
     HttpResponse<String> r =
-        get(
+        api.get(
             "/api/v1/reproduce?host=worker01&path=/home/bob/out.csv&format=script",
             Fakes.BOB_TOKEN);
     assertEquals(200, r.statusCode());

@@ -9,12 +9,7 @@ import io.ursprung.db.lineage.NodeId;
 import io.ursprung.db.rules.AlertQueries;
 import io.ursprung.db.rules.TrackedContent;
 import io.ursprung.db.rules.TrackedVersion;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -33,7 +28,6 @@ import org.junit.jupiter.api.Test;
 class BadInputTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String FAR_FUTURE = "+1000000000-01-01T00:00:00Z";
   private static final String BEYOND_POSTGRES = "+300000-01-01T00:00:00Z";
   private static final String BEFORE_YEAR_ONE = "-0001-12-31T00:00:00Z";
@@ -41,6 +35,7 @@ class BadInputTest {
   private static Fakes.Store store;
   private static Backend backend;
   private static String base;
+  private static ApiClient api;
 
   @BeforeAll
   static void start() {
@@ -62,6 +57,7 @@ class BadInputTest {
                 Map.of(BackendConfig.PORT, "0", BackendConfig.BIND, "127.0.0.1")));
     backend = Backend.create(config, services, Clock.systemUTC());
     base = "http://127.0.0.1:" + backend.start();
+    api = new ApiClient(base);
   }
 
   @AfterAll
@@ -73,27 +69,6 @@ class BadInputTest {
   void storeBackUp() {
     store.down = false;
     store.tracked.clear();
-  }
-
-  private static HttpResponse<String> get(String path, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> post(String path, String body) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String q(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   /** Asserts a 400 and returns the fields it names. */
@@ -109,37 +84,40 @@ class BadInputTest {
   @Test
   void timesOutsideYears1To9999AreTold400ForEveryTimeParameter() throws Exception {
     for (String t : new String[] {FAR_FUTURE, BEYOND_POSTGRES, BEFORE_YEAR_ONE}) {
-      String v = q(t);
+      String v = ApiClient.q(t);
       assertEquals(
           Set.of("from", "to"),
-          badFields(get("/api/v1/processes?from=" + v + "&to=" + v, Fakes.BOB_TOKEN)),
+          badFields(api.get("/api/v1/processes?from=" + v + "&to=" + v, Fakes.BOB_TOKEN)),
           t);
       assertEquals(
           Set.of("from", "to"),
-          badFields(get("/api/v1/runs?from=" + v + "&to=" + v, Fakes.BOB_TOKEN)),
+          badFields(api.get("/api/v1/runs?from=" + v + "&to=" + v, Fakes.BOB_TOKEN)),
           t);
-      assertEquals(Set.of("from"), badFields(get("/api/v1/jobs?from=" + v, Fakes.BOB_TOKEN)), t);
-      assertEquals(Set.of("to"), badFields(get("/api/v1/jobs/usage?to=" + v, Fakes.BOB_TOKEN)), t);
+      assertEquals(
+          Set.of("from"), badFields(api.get("/api/v1/jobs?from=" + v, Fakes.BOB_TOKEN)), t);
+      assertEquals(
+          Set.of("to"), badFields(api.get("/api/v1/jobs/usage?to=" + v, Fakes.BOB_TOKEN)), t);
       assertEquals(
           Set.of("start"),
-          badFields(get("/api/v1/lineage?host=h&pid=1&start=" + v, Fakes.BOB_TOKEN)),
+          badFields(api.get("/api/v1/lineage?host=h&pid=1&start=" + v, Fakes.BOB_TOKEN)),
           t);
       assertEquals(
-          Set.of("since"), badFields(get("/api/v1/alerts?since=" + v, Fakes.ADMIN_TOKEN)), t);
+          Set.of("since"), badFields(api.get("/api/v1/alerts?since=" + v, Fakes.ADMIN_TOKEN)), t);
     }
-    HttpResponse<String> r = get("/api/v1/processes?from=" + q(FAR_FUTURE), Fakes.BOB_TOKEN);
+    HttpResponse<String> r =
+        api.get("/api/v1/processes?from=" + ApiClient.q(FAR_FUTURE), Fakes.BOB_TOKEN);
     badFields(r);
     assertTrue(r.body().contains("9999"), r.body());
   }
 
   @Test
   void theEdgesOfTheTimeRangeAreAccepted() throws Exception {
-    String first = q("0001-01-01T00:00:00Z");
-    String last = q("9999-12-31T23:59:59.999999Z");
+    String first = ApiClient.q("0001-01-01T00:00:00Z");
+    String last = ApiClient.q("9999-12-31T23:59:59.999999Z");
     HttpResponse<String> r =
-        get("/api/v1/processes?from=" + first + "&to=" + last, Fakes.BOB_TOKEN);
+        api.get("/api/v1/processes?from=" + first + "&to=" + last, Fakes.BOB_TOKEN);
     assertEquals(200, r.statusCode(), r.body());
-    r = get("/api/v1/runs?from=" + first + "&to=" + last, Fakes.BOB_TOKEN);
+    r = api.get("/api/v1/runs?from=" + first + "&to=" + last, Fakes.BOB_TOKEN);
     assertEquals(200, r.statusCode(), r.body());
   }
 
@@ -149,17 +127,24 @@ class BadInputTest {
     String far = "p:worker01:42:" + Long.MAX_VALUE;
     String farFile = "f:worker01:7:" + Long.MIN_VALUE + ":253:1";
     assertEquals(
-        Set.of("nodeId"), badFields(get("/api/v1/lineage?nodeId=" + q(far), Fakes.BOB_TOKEN)));
+        Set.of("nodeId"),
+        badFields(api.get("/api/v1/lineage?nodeId=" + ApiClient.q(far), Fakes.BOB_TOKEN)));
     assertEquals(
         Set.of("processId"),
-        badFields(get("/api/v1/lineage?processId=" + q(far), Fakes.BOB_TOKEN)));
+        badFields(api.get("/api/v1/lineage?processId=" + ApiClient.q(far), Fakes.BOB_TOKEN)));
     assertEquals(
-        Set.of("node"), badFields(get("/api/v1/neighbourhood?node=" + q(far), Fakes.BOB_TOKEN)));
-    assertEquals(Set.of("id"), badFields(get("/api/v1/processes/" + q(far), Fakes.BOB_TOKEN)));
-    assertEquals(Set.of("id"), badFields(get("/api/v1/files/" + q(farFile), Fakes.BOB_TOKEN)));
+        Set.of("node"),
+        badFields(api.get("/api/v1/neighbourhood?node=" + ApiClient.q(far), Fakes.BOB_TOKEN)));
+    assertEquals(
+        Set.of("id"), badFields(api.get("/api/v1/processes/" + ApiClient.q(far), Fakes.BOB_TOKEN)));
+    assertEquals(
+        Set.of("id"), badFields(api.get("/api/v1/files/" + ApiClient.q(farFile), Fakes.BOB_TOKEN)));
     assertEquals(
         Set.of("ids"),
-        badFields(get("/api/v1/runs/compare?ids=" + q(far + ",p:worker01:1:1"), Fakes.BOB_TOKEN)));
+        badFields(
+            api.get(
+                "/api/v1/runs/compare?ids=" + ApiClient.q(far + ",p:worker01:1:1"),
+                Fakes.BOB_TOKEN)));
   }
 
   @Test
@@ -169,18 +154,20 @@ class BadInputTest {
     // process in the fakes), by host/pid/start and by node id alike.
     for (String t : new String[] {"2300-06-01T12:00:00.123456Z", "1600-06-01T12:00:00.123456Z"}) {
       HttpResponse<String> byPid =
-          get("/api/v1/lineage?host=worker01&pid=42&start=" + q(t), Fakes.BOB_TOKEN);
+          api.get("/api/v1/lineage?host=worker01&pid=42&start=" + ApiClient.q(t), Fakes.BOB_TOKEN);
       assertEquals(404, byPid.statusCode(), t + ": " + byPid.body());
       NodeId.Process p = new NodeId.Process("worker01", 42, Instant.parse(t));
       assertEquals(p, NodeId.parse(p.text()));
-      HttpResponse<String> byId = get("/api/v1/lineage?nodeId=" + q(p.text()), Fakes.BOB_TOKEN);
+      HttpResponse<String> byId =
+          api.get("/api/v1/lineage?nodeId=" + ApiClient.q(p.text()), Fakes.BOB_TOKEN);
       assertEquals(404, byId.statusCode(), t + ": " + byId.body());
     }
   }
 
   @Test
   void nulInALoginNameIs400NamingTheField() throws Exception {
-    HttpResponse<String> r = post("/api/v1/login", "{\"name\":\"a\\u0000b\",\"password\":\"x\"}");
+    HttpResponse<String> r =
+        api.post("/api/v1/login", "{\"name\":\"a\\u0000b\",\"password\":\"x\"}");
     assertEquals(Set.of("name"), badFields(r));
   }
 
@@ -196,7 +183,7 @@ class BadInputTest {
         new TrackedVersion(
             "worker01", "e2", "253:1", 8, "/b", t, "/repo/a.git", "b", "1".repeat(40), 1));
     HttpResponse<String> r =
-        get("/api/v1/tracked/diff?host=worker01&from=e1&to=e2", Fakes.ADMIN_TOKEN);
+        api.get("/api/v1/tracked/diff?host=worker01&from=e1&to=e2", Fakes.ADMIN_TOKEN);
     Set<String> fields = badFields(r);
     assertEquals(Set.of("to"), fields);
     assertTrue(r.body().contains("different file"), r.body());
@@ -212,7 +199,7 @@ class BadInputTest {
           "/api/v1/tracked/content?host=worker01&version=e1",
           "/api/v1/tracked/diff?host=worker01&from=e1&to=e2"
         }) {
-      HttpResponse<String> r = get(path, Fakes.ADMIN_TOKEN);
+      HttpResponse<String> r = api.get(path, Fakes.ADMIN_TOKEN);
       assertEquals(503, r.statusCode(), path + ": " + r.body());
       assertEquals(503, JSON.readTree(r.body()).get("status").asInt());
     }
@@ -234,7 +221,7 @@ class BadInputTest {
             "0".repeat(40),
             1));
     HttpResponse<String> r =
-        get("/api/v1/tracked/content?host=worker01&version=e1", Fakes.ADMIN_TOKEN);
+        api.get("/api/v1/tracked/content?host=worker01&version=e1", Fakes.ADMIN_TOKEN);
     assertEquals(503, r.statusCode(), r.body());
   }
 }
