@@ -2,6 +2,7 @@ package io.ursprung.plugin;
 
 import io.ursprung.config.Config;
 import io.ursprung.config.ConfigException;
+import io.ursprung.events.ProcessRef;
 import io.ursprung.events.UrsprungVersion;
 import io.ursprung.plugin.audit.AuditProcessor;
 import io.ursprung.plugin.model.ProcFs;
@@ -215,8 +216,8 @@ public final class PluginCommand implements Callable<Integer> {
       if (settings.stateFile() != null) {
         StateSaver saver = new StateSaver(processor, procFs, settings.stateFile());
         // every stats interval, so that a kill -9 loses at most one interval's identities, and
-        // at exit; on the processing thread, the only one that may touch the model
-        stats.alsoEveryInterval(() -> runner.runOnProcessingThread(saver::save));
+        // at exit; the model is read on the processing thread, the only one that may touch it
+        stats.alsoEveryInterval(() -> runner.runOnProcessingThread(saver::writeLater));
         runner.atEnd(saver::save);
       }
     }
@@ -290,14 +291,25 @@ public final class PluginCommand implements Callable<Integer> {
   }
 
   /**
-   * Saves the identities of the live processes (see {@link ProcState}); on the processing thread. A
-   * failure is logged when it starts, not at every interval.
+   * Saves the identities of the live processes (see {@link ProcState}). Which processes are live is
+   * read on the processing thread (a list copy); reading their /proc start times and writing the
+   * file, one /proc read per process, happens on {@link #writeLater}'s own thread, off the thread
+   * that must keep up with auditd. A failure is logged when it starts, not at every interval.
    */
   static final class StateSaver {
     private final AuditProcessor processor;
     private final ProcSource source;
     private final Path file;
-    private boolean failing;
+    private final java.util.concurrent.ExecutorService writer =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "plugin-state-writer");
+              t.setDaemon(true);
+              return t;
+            });
+    private long taken; // processing thread only
+    private long written = -1; // guarded by this
+    private boolean failing; // guarded by this
 
     StateSaver(AuditProcessor processor, ProcSource source, Path file) {
       this.processor = processor;
@@ -305,9 +317,27 @@ public final class PluginCommand implements Callable<Integer> {
       this.file = file;
     }
 
+    /** On the processing thread: snapshots the live processes, written on the writer thread. */
+    void writeLater() {
+      long seq = ++taken;
+      List<ProcessRef> live = processor.liveProcessRefs();
+      writer.execute(() -> write(seq, live));
+    }
+
+    /** On the processing thread, at exit: snapshots and writes now. */
     void save() {
+      write(++taken, processor.liveProcessRefs());
+    }
+
+    // A periodic write that finishes after the final one must not replace it: older snapshots are
+    // dropped.
+    private synchronized void write(long seq, List<ProcessRef> live) {
+      if (seq <= written) {
+        return;
+      }
       try {
-        int n = ProcState.save(file, processor.liveProcessRefs(), source);
+        int n = ProcState.save(file, live, source);
+        written = seq;
         if (failing) {
           LOG.info("state file {} written again ({} processes)", file, n);
         }

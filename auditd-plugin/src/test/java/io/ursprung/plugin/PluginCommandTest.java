@@ -187,4 +187,34 @@ class PluginCommandTest {
     assertEquals(Map.of(), third.restored);
     assertTrue(third.seeded.processes().stream().anyMatch(p -> p.pid() == self));
   }
+
+  @Test
+  void periodicSavesWriteOffTheProcessingThreadAndNeverReplaceANewerSave(@TempDir Path tmp)
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isReadable(Path.of("/proc/self/stat")), "needs Linux's /proc");
+    int self = (int) ProcessHandle.current().pid();
+    Path state = tmp.resolve("plugin.state");
+    RecordingProcessor p = new RecordingProcessor();
+    PluginCommand.StateSaver saver =
+        new PluginCommand.StateSaver(p, new io.ursprung.plugin.model.ProcFs(), state);
+    p.live = java.util.List.of(new io.ursprung.events.ProcessRef(self, java.time.Instant.EPOCH));
+    saver.writeLater();
+    for (int i = 0; i < 100 && !Files.exists(state); i++) {
+      Thread.sleep(50);
+    }
+    assertTrue(Files.readString(state).contains(" 0 0"), Files.readString(state));
+    // periodic writes queued from older snapshots, then the save at exit from a newer one: the
+    // queued ones mostly run after it and must be dropped, not put the old identities back
+    for (int i = 0; i < 50; i++) {
+      saver.writeLater();
+    }
+    java.time.Instant later = java.time.Instant.ofEpochSecond(1_700_000_000L);
+    p.live = java.util.List.of(new io.ursprung.events.ProcessRef(self, later));
+    saver.save();
+    String last = Files.readString(state);
+    assertTrue(last.contains(" 1700000000 0"), last);
+    Thread.sleep(500);
+    assertEquals(last, Files.readString(state));
+  }
 }
