@@ -182,7 +182,8 @@ public record BackendConfig(
               ConfigDef.Type.INT,
               8,
               Validators.between(1, 200),
-              "Most database connections the API holds.")
+              "Most database connections the API holds. A large lineage walk borrows a second"
+                  + " one while one is idle, to run its levels on two cores.")
           .defineSecret(
               ADMIN_TOKEN,
               "",

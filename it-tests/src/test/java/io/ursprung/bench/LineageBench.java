@@ -34,13 +34,13 @@ import java.util.function.Supplier;
  * -Dexec.mainClass=io.ursprung.bench.LineageBench}. Server: {@code URSPRUNG_TEST_JDBC_URL} (the
  * maintenance database, default {@code jdbc:postgresql://127.0.0.1:5432/postgres}) and {@code
  * URSPRUNG_TEST_JDBC_USER}. {@code --drop} drops the database afterwards; {@code --compare} also
- * times the V70 statement against the current one on the same starts, alternating. {@code
- * -Dbench.database=NAME} uses another database than {@code ursprung_bench} (e.g. a copy made with
- * {@code CREATE DATABASE ... TEMPLATE ursprung_bench}, to time a schema change against the
- * original); {@code --no-migrate} leaves its schema as it is instead of applying pending
- * migrations. {@code -Dbench.against=OTHER} also times the same queries on the database OTHER
- * (holding the same graph, its schema left as it is), alternating with this one on the same starts,
- * and checks that every pair of answers is equal.
+ * times one call of {@code lineage_graph} (V71) against the service's level-by-level walk on the
+ * same starts, alternating. {@code -Dbench.database=NAME} uses another database than {@code
+ * ursprung_bench} (e.g. a copy made with {@code CREATE DATABASE ... TEMPLATE ursprung_bench}, to
+ * time a schema change against the original); {@code --no-migrate} leaves its schema as it is
+ * instead of applying pending migrations. {@code -Dbench.against=OTHER} also times the same queries
+ * on the database OTHER (holding the same graph, its schema left as it is), alternating with this
+ * one on the same starts, and checks that every pair of answers is equal.
  */
 public final class LineageBench {
 
@@ -119,33 +119,33 @@ public final class LineageBench {
               () ->
                   lineage.neighbourhood(all, sample.get(i % sample.size()), 0, 100).orElseThrow());
       if (Arrays.asList(args).contains("--compare")) {
-        // Before and after in one run: the V70 statement (lineage_walk, attributes in the same
-        // statement) and lineage_graph (V71) alternate on the same starts, alternating which goes
-        // first; every pair of answers must be equal.
-        JdbcLineageService before = LineageEquivalence.reference(db.dataSource());
+        // Before and after in one run: one call of lineage_graph (V71) and the level-by-level walk
+        // the service now runs (LevelWalk) alternate on the same starts, alternating which goes
+        // first; every pair of answers must be the same.
+        JdbcLineageService before = LineageEquivalence.function(db.dataSource());
         compare(
             "upstream, big pipelines (admin)",
             60,
             (s, i) -> upstreamBig(s, all, i % 100),
-            "V70",
-            before,
             "V71",
+            before,
+            "levels",
             lineage);
         compare(
             "upstream, big pipelines (viewer)",
             60,
             (s, i) -> upstreamBig(s, viewer, i % 100),
-            "V70",
-            before,
             "V71",
+            before,
+            "levels",
             lineage);
         compare(
             "upstream, one chain (admin)",
             300,
             (s, i) -> upstreamChain(s, all, i),
-            "V70",
-            before,
             "V71",
+            before,
+            "levels",
             lineage);
       }
       String against = System.getProperty("bench.against");
@@ -268,7 +268,7 @@ public final class LineageBench {
         now[i] = t1 - t;
         old[i] = System.nanoTime() - t1;
       }
-      if (!a.equals(b)) {
+      if (!LineageEquivalence.same(a, b)) {
         throw new IllegalStateException(name + ": the answers differ at " + i);
       }
     }

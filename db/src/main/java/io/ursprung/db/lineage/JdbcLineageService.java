@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
@@ -118,26 +119,53 @@ public final class JdbcLineageService implements LineageService {
           + ")"
           + ATTRIBUTES;
 
+  /** How lineage walks are answered. */
+  enum Mode {
+    /** {@link LevelWalk}: level by level, large levels over two connections (the service's). */
+    LEVELS,
+    /** One call of {@code lineage_graph} (V71), which {@link LevelWalk} replaced. */
+    FUNCTION,
+    /** The statement over {@code lineage_walk} (V70) that {@code lineage_graph} replaced. */
+    REFERENCE
+  }
+
   private final DataSource dataSource;
-  private final boolean reference;
+  private final Mode mode;
+  private final int split;
+  private final AtomicLong splits = new AtomicLong();
 
   public JdbcLineageService(DataSource dataSource) {
-    this(dataSource, false);
+    this(dataSource, Mode.LEVELS, LevelWalk.DEFAULT_SPLIT);
   }
 
   /**
-   * With {@code reference}, lineage answers come from the statement over {@code lineage_walk} (V70)
-   * that {@code lineage_graph} (V71) replaced: kept so that tests and the benchmark can compare the
-   * two.
+   * The earlier ways of answering are kept so that tests and the benchmark can compare answers and
+   * times; {@code split} is the frontier size from which {@link LevelWalk} uses two connections.
    */
-  JdbcLineageService(DataSource dataSource, boolean reference) {
+  JdbcLineageService(DataSource dataSource, Mode mode, int split) {
     this.dataSource = dataSource;
-    this.reference = reference;
+    this.mode = mode;
+    this.split = split;
   }
 
   /** The service answering lineage with the V70 statement, for comparisons. */
   static JdbcLineageService reference(DataSource dataSource) {
-    return new JdbcLineageService(dataSource, true);
+    return new JdbcLineageService(dataSource, Mode.REFERENCE, LevelWalk.DEFAULT_SPLIT);
+  }
+
+  /** The service answering lineage with one call of {@code lineage_graph} (V71). */
+  static JdbcLineageService function(DataSource dataSource) {
+    return new JdbcLineageService(dataSource, Mode.FUNCTION, LevelWalk.DEFAULT_SPLIT);
+  }
+
+  /** The service as it answers, splitting every frontier of at least {@code split} nodes. */
+  static JdbcLineageService splitting(DataSource dataSource, int split) {
+    return new JdbcLineageService(dataSource, Mode.LEVELS, split);
+  }
+
+  /** How many levels or attribute look-ups so far ran on two connections at once. */
+  long splitSteps() {
+    return splits.get();
   }
 
   @Override
@@ -280,21 +308,14 @@ public final class JdbcLineageService implements LineageService {
       int limit)
       throws SQLException {
     Walked walked = new Walked(direction);
-    try (PreparedStatement ps = c.prepareStatement(reference ? LINEAGE_SQL : GRAPH_SQL)) {
+    if (mode == Mode.LEVELS) {
+      List<LevelWalk.Key> keys = new ArrayList<>();
+      start.forEach(s -> keys.add(s.key()));
       // One more than asked for, so that a full answer and a cut one can be told apart.
-      bindWalk(ps, 1, c, viewer, start, direction == Direction.UPSTREAM, viaFork, depth, limit + 1);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (reference) {
-          while (rs.next()) {
-            walked.add(rs);
-          }
-        } else {
-          Graph graph = new Graph(walked);
-          while (rs.next()) {
-            graph.add(rs);
-          }
-        }
-      }
+      new LevelWalk(dataSource, c, viewer, direction == Direction.UPSTREAM, viaFork, split, splits)
+          .run(keys, depth, limit + 1, walked);
+    } else {
+      walkInOneStatement(c, viewer, start, direction, viaFork, depth, limit, walked);
     }
     List<Node> nodes = new ArrayList<>(walked.nodes.values());
     boolean truncated = walked.truncated;
@@ -311,6 +332,34 @@ public final class JdbcLineageService implements LineageService {
       }
     }
     return new LineageGraph(nodes, edges, truncated);
+  }
+
+  private void walkInOneStatement(
+      Connection c,
+      Viewer viewer,
+      List<StartNode> start,
+      Direction direction,
+      boolean viaFork,
+      int depth,
+      int limit,
+      Walked walked)
+      throws SQLException {
+    boolean reference = mode == Mode.REFERENCE;
+    try (PreparedStatement ps = c.prepareStatement(reference ? LINEAGE_SQL : GRAPH_SQL)) {
+      bindWalk(ps, 1, c, viewer, start, direction == Direction.UPSTREAM, viaFork, depth, limit + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (reference) {
+          while (rs.next()) {
+            walked.add(rs);
+          }
+        } else {
+          Graph graph = new Graph(walked);
+          while (rs.next()) {
+            graph.add(rs);
+          }
+        }
+      }
+    }
   }
 
   private static int bindWalk(
@@ -387,6 +436,18 @@ public final class JdbcLineageService implements LineageService {
 
   /** A start node in the form the walk function takes. */
   private record StartNode(String k, String host, String fs, long id, String t, String b) {
+    LevelWalk.Key key() {
+      return new LevelWalk.Key(k, host, fs, id, keyTime(t), keyTime(b));
+    }
+
+    private static long keyTime(String t) {
+      return switch (t) {
+        case "-infinity" -> LevelWalk.MINUS_INFINITY;
+        case "infinity" -> LevelWalk.INFINITY;
+        default -> NodeId.micros(Instant.parse(t));
+      };
+    }
+
     static StartNode file(FileRef f, Instant version) {
       String t = version == null ? "-infinity" : version.toString();
       return new StartNode("f", f.host(), f.fs(), f.inode(), t, t);
@@ -409,7 +470,7 @@ public final class JdbcLineageService implements LineageService {
   }
 
   /** Rows of one walk turned into nodes (first occurrence wins: the smallest depth) and edges. */
-  private static final class Walked {
+  static final class Walked {
     final Direction direction;
     final Map<String, Node> nodes = new LinkedHashMap<>();
     final Set<Edge> edges = new LinkedHashSet<>();
