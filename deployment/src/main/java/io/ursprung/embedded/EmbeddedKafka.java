@@ -53,7 +53,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       Files.createDirectories(dataDir);
       int clientPort = port == 0 ? freePort() : port;
+      // A port the caller chose is not bound yet, so the system may offer it again here: the
+      // controller must not take it (Kafka refuses two listeners on one port).
       int controllerPort = freePort();
+      while (controllerPort == clientPort) {
+        controllerPort = freePort();
+      }
       Properties p = new Properties();
       p.put("process.roles", "broker,controller");
       p.put("node.id", "1");

@@ -53,7 +53,8 @@ class DemoIT {
   void demoShowsTheModelsLineageOnceTheLoginIsPrinted() throws Exception {
     dataDir = Files.createTempDirectory("ursprung-demo-it-");
     Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    int port = RunIT.freePort();
+    int[] ports = RunIT.freePorts(3);
+    int port = ports[0];
     Path log = dataDir.resolve("demo.log");
     demo =
         new ProcessBuilder(
@@ -64,9 +65,9 @@ class DemoIT {
                 "--port",
                 Integer.toString(port),
                 "--kafka-port",
-                Integer.toString(RunIT.freePort()),
+                Integer.toString(ports[1]),
                 "--postgres-port",
-                Integer.toString(RunIT.freePort()))
+                Integer.toString(ports[2]))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

@@ -54,17 +54,18 @@ class RunIT {
       Files.writeString(work.resolve("in.txt"), "b\na\nc\n");
       Files.writeString(work.resolve("config.ini"), "k=v\n");
       Path log = work.resolve("run.log");
+      int[] ports = freePorts(3);
       List<String> cmd =
           new ArrayList<>(
               List.of(
                   LauncherIT.REPO.resolve("bin/ursprung").toString(),
                   "run",
                   "--api",
-                  "http://127.0.0.1:" + freePort(),
+                  "http://127.0.0.1:" + ports[0],
                   "--kafka",
-                  "127.0.0.1:" + freePort(),
+                  "127.0.0.1:" + ports[1],
                   "--postgres-port",
-                  Integer.toString(freePort()),
+                  Integer.toString(ports[2]),
                   "--data-dir",
                   dataDir.toString(),
                   "--",
@@ -152,9 +153,24 @@ class RunIT {
     return status.lines().filter(l -> l.startsWith("enabled ")).findFirst().orElse("?");
   }
 
-  static int freePort() throws java.io.IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /**
+   * {@code n} different free ports: all are held open until the last is chosen (one at a time, the
+   * system may offer a port it just handed out again, since nothing is bound to it yet).
+   */
+  static int[] freePorts(int n) throws java.io.IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0);
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
   }
 

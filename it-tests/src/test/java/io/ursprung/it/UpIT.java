@@ -12,7 +12,6 @@ import io.ursprung.events.ProcessStarted;
 import io.ursprung.events.Producer;
 import io.ursprung.events.ProvEvent;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,9 +63,10 @@ class UpIT {
     dataDir = Files.createTempDirectory("ursprung-up-it-");
     // As root, the embedded PostgreSQL runs as 'nobody', who must reach its directory.
     Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    int port = freePort();
-    int kafkaPort = freePort();
-    int pgPort = freePort();
+    int[] ports = RunIT.freePorts(3);
+    int port = ports[0];
+    int kafkaPort = ports[1];
+    int pgPort = ports[2];
     Path log = dataDir.resolve("up.log");
 
     String[] login = start(port, kafkaPort, pgPort, log);
@@ -235,11 +235,5 @@ class UpIT {
       Thread.sleep(500);
     }
     throw new AssertionError("condition not met within " + seconds + " s");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
