@@ -414,33 +414,12 @@ final class LevelWalk {
   private List<Hop> hopsOn(
       Connection c, String sql, List<Key> frontier, List<Integer> which, boolean files)
       throws SQLException {
-    int n = which.size();
-    String[] host = new String[n];
-    String[] fs = new String[n];
-    Long[] id = new Long[n];
-    Long[] t = new Long[n];
-    Long[] b = new Long[n];
-    for (int i = 0; i < n; i++) {
-      Key k = frontier.get(which.get(i));
-      host[i] = k.host();
-      fs[i] = k.fs();
-      id[i] = k.id();
-      t[i] = k.t();
-      b[i] = k.b();
-    }
+    List<Key> keys = new ArrayList<>(which.size());
+    which.forEach(i -> keys.add(frontier.get(i)));
     List<Hop> hops = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int p = 1;
-      ps.setArray(p++, c.createArrayOf("text", host));
-      if (files) {
-        ps.setArray(p++, c.createArrayOf("text", fs));
-        ps.setArray(p++, c.createArrayOf("bigint", id));
-        ps.setArray(p++, c.createArrayOf("bigint", t));
-      } else {
-        ps.setArray(p++, c.createArrayOf("bigint", id));
-        ps.setArray(p++, c.createArrayOf("bigint", t));
-        ps.setArray(p++, c.createArrayOf("bigint", b));
-      }
+      // File versions by (host, fs, inode, time); processes by (host, pid, start, bound).
+      int p = bindKeys(c, ps, keys, files, !files);
       if (!files) {
         ps.setBoolean(p++, viaFork);
       }
@@ -465,6 +444,40 @@ final class LevelWalk {
       }
     }
     return hops;
+  }
+
+  /**
+   * Binds the keys as arrays from the first parameter on: hosts, file systems (with {@code fs}),
+   * ids, times, bounds (with {@code bound}). Returns the next parameter's index.
+   */
+  private static int bindKeys(
+      Connection c, PreparedStatement ps, List<Key> keys, boolean fs, boolean bound)
+      throws SQLException {
+    int n = keys.size();
+    String[] hosts = new String[n];
+    String[] fss = new String[n];
+    Long[] ids = new Long[n];
+    Long[] times = new Long[n];
+    Long[] bounds = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Key k = keys.get(i);
+      hosts[i] = k.host();
+      fss[i] = k.fs();
+      ids[i] = k.id();
+      times[i] = k.t();
+      bounds[i] = k.b();
+    }
+    int p = 1;
+    ps.setArray(p++, c.createArrayOf("text", hosts));
+    if (fs) {
+      ps.setArray(p++, c.createArrayOf("text", fss));
+    }
+    ps.setArray(p++, c.createArrayOf("bigint", ids));
+    ps.setArray(p++, c.createArrayOf("bigint", times));
+    if (bound) {
+      ps.setArray(p++, c.createArrayOf("bigint", bounds));
+    }
+    return p;
   }
 
   /** Attributes of the distinct nodes, into {@code walked} in walk order. */
@@ -521,19 +534,8 @@ final class LevelWalk {
     if (keys.isEmpty()) {
       return;
     }
-    int n = keys.size();
-    String[] host = new String[n];
-    Long[] id = new Long[n];
-    Long[] t = new Long[n];
-    for (int i = 0; i < n; i++) {
-      host[i] = keys.get(i).host();
-      id[i] = keys.get(i).id();
-      t[i] = keys.get(i).t();
-    }
     try (PreparedStatement ps = c.prepareStatement(PROCESS_ATTRIBUTES)) {
-      ps.setArray(1, c.createArrayOf("text", host));
-      ps.setArray(2, c.createArrayOf("bigint", id));
-      ps.setArray(3, c.createArrayOf("bigint", t));
+      bindKeys(c, ps, keys, false, false);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Key k = keys.get((int) rs.getLong(1) - 1);
@@ -565,22 +567,8 @@ final class LevelWalk {
     if (keys.isEmpty()) {
       return;
     }
-    int n = keys.size();
-    String[] host = new String[n];
-    String[] fs = new String[n];
-    Long[] id = new Long[n];
-    Long[] t = new Long[n];
-    for (int i = 0; i < n; i++) {
-      host[i] = keys.get(i).host();
-      fs[i] = keys.get(i).fs();
-      id[i] = keys.get(i).id();
-      t[i] = keys.get(i).t();
-    }
     try (PreparedStatement ps = c.prepareStatement(FILE_ATTRIBUTES)) {
-      ps.setArray(1, c.createArrayOf("text", host));
-      ps.setArray(2, c.createArrayOf("text", fs));
-      ps.setArray(3, c.createArrayOf("bigint", id));
-      ps.setArray(4, c.createArrayOf("bigint", t));
+      bindKeys(c, ps, keys, true, false);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Key k = keys.get((int) rs.getLong(1) - 1);
