@@ -171,9 +171,7 @@ class InputPipelineTest {
   @Test
   void closedStdinIsJustTheEnd() throws IOException {
     ChunkQueue q = new ChunkQueue(1024);
-    InputPump pump =
-        new InputPump(List.of(InputPump.Source.stdin(new ByteArrayInputStream(new byte[0]))), q, 5);
-    pump.run();
+    InputPump pump = emptyStdin(q);
     RecordingProcessor proc = new RecordingProcessor();
     new PluginRunner(q, pump, proc, new NullSink(), System::currentTimeMillis).run();
     assertTrue(proc.ended);
@@ -183,9 +181,7 @@ class InputPipelineTest {
   @Test
   void theEndTaskRunsAfterTheLastEventIsApplied() throws IOException {
     ChunkQueue q = new ChunkQueue(1024);
-    InputPump pump =
-        new InputPump(List.of(InputPump.Source.stdin(new ByteArrayInputStream(new byte[0]))), q, 5);
-    pump.run();
+    InputPump pump = emptyStdin(q);
     RecordingProcessor proc = new RecordingProcessor();
     PluginRunner runner =
         new PluginRunner(q, pump, proc, new NullSink(), System::currentTimeMillis);
@@ -193,5 +189,13 @@ class InputPipelineTest {
     runner.atEnd(() -> endedFirst[0] = proc.ended);
     runner.run();
     assertTrue(endedFirst[0], "the state is saved from the final model");
+  }
+
+  /** A pump that has read all of an empty standard input into {@code q}. */
+  private static InputPump emptyStdin(ChunkQueue q) throws IOException {
+    InputPump pump =
+        new InputPump(List.of(InputPump.Source.stdin(new ByteArrayInputStream(new byte[0]))), q, 5);
+    pump.run();
+    return pump;
   }
 }

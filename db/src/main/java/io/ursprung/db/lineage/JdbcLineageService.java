@@ -315,7 +315,23 @@ public final class JdbcLineageService implements LineageService {
       new LevelWalk(dataSource, c, viewer, direction == Direction.UPSTREAM, viaFork, split, splits)
           .run(keys, depth, limit + 1, walked);
     } else {
-      walkInOneStatement(c, viewer, start, direction, viaFork, depth, limit, walked);
+      boolean reference = mode == Mode.REFERENCE;
+      try (PreparedStatement ps = c.prepareStatement(reference ? LINEAGE_SQL : GRAPH_SQL)) {
+        bindWalk(
+            ps, 1, c, viewer, start, direction == Direction.UPSTREAM, viaFork, depth, limit + 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (reference) {
+            while (rs.next()) {
+              walked.add(rs);
+            }
+          } else {
+            Graph graph = new Graph(walked);
+            while (rs.next()) {
+              graph.add(rs);
+            }
+          }
+        }
+      }
     }
     List<Node> nodes = new ArrayList<>(walked.nodes.values());
     boolean truncated = walked.truncated;
@@ -332,34 +348,6 @@ public final class JdbcLineageService implements LineageService {
       }
     }
     return new LineageGraph(nodes, edges, truncated);
-  }
-
-  private void walkInOneStatement(
-      Connection c,
-      Viewer viewer,
-      List<StartNode> start,
-      Direction direction,
-      boolean viaFork,
-      int depth,
-      int limit,
-      Walked walked)
-      throws SQLException {
-    boolean reference = mode == Mode.REFERENCE;
-    try (PreparedStatement ps = c.prepareStatement(reference ? LINEAGE_SQL : GRAPH_SQL)) {
-      bindWalk(ps, 1, c, viewer, start, direction == Direction.UPSTREAM, viaFork, depth, limit + 1);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (reference) {
-          while (rs.next()) {
-            walked.add(rs);
-          }
-        } else {
-          Graph graph = new Graph(walked);
-          while (rs.next()) {
-            graph.add(rs);
-          }
-        }
-      }
-    }
   }
 
   private static int bindWalk(
