@@ -119,7 +119,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
               "-h",
               "127.0.0.1",
               "-k",
-              run.toString());
+              run.toString(),
+              // The backend's lineage cache follows the graph through logical replication.
+              "-c",
+              "wal_level=logical");
       Path log = base.resolve("postgres.log");
       Process process =
           new ProcessBuilder(cmd)

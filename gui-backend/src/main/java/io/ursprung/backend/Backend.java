@@ -33,6 +33,7 @@ import io.ursprung.db.Database;
 import io.ursprung.db.auth.JdbcAuthService;
 import io.ursprung.db.auth.PasswordHasher;
 import io.ursprung.db.auth.Viewer;
+import io.ursprung.db.lineage.GraphCache;
 import io.ursprung.db.lineage.JdbcLineageService;
 import io.ursprung.db.query.JdbcProvenanceQueries;
 import io.ursprung.db.query.StoreException;
@@ -64,6 +65,7 @@ public final class Backend implements AutoCloseable {
   private final Routes routes;
   private final BackendConfig config;
   private final Database database;
+  private GraphCache cache;
 
   private Backend(Javalin app, Routes routes, BackendConfig config, Database database) {
     this.app = app;
@@ -84,9 +86,20 @@ public final class Backend implements AutoCloseable {
             config.jdbcPassword().isEmpty() ? null : config.jdbcPassword(),
             "ursprung-backend",
             config.poolSize());
+    GraphCache cache = null;
     try {
       db.migrate();
       JdbcLineageService lineage = new JdbcLineageService(db.dataSource());
+      if (config.lineageCache()) {
+        cache =
+            new GraphCache(
+                    config.jdbcUrl(),
+                    config.jdbcUser(),
+                    config.jdbcPassword(),
+                    config.lineageCacheWait())
+                .start();
+        lineage.withCache(cache);
+      }
       Services services =
           new Services(
               new JdbcAuthService(
@@ -103,9 +116,13 @@ public final class Backend implements AutoCloseable {
         services.auth().setAdminToken(config.adminToken());
       }
       Backend b = build(config, services, Clock.systemUTC(), db);
+      b.cache = cache;
       b.start();
       return b;
     } catch (RuntimeException e) {
+      if (cache != null) {
+        cache.close();
+      }
       db.close();
       throw e;
     }
@@ -321,6 +338,9 @@ public final class Backend implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    if (cache != null) {
+      cache.close();
+    }
     if (database != null) {
       database.close();
     }

@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  * @param maxDepth largest lineage depth accepted
  * @param maxLimit largest lineage node limit accepted
  * @param serveGui whether to serve the GUI's static files from the class path ({@code /public})
+ * @param lineageCache whether lineage walks hop over an in-memory copy of the graph
+ * @param lineageCacheWait how long a walk waits for that copy to catch up before walking in SQL
  */
 public record BackendConfig(
     String bind,
@@ -52,7 +54,9 @@ public record BackendConfig(
     Duration loginWindow,
     int maxDepth,
     int maxLimit,
-    boolean serveGui) {
+    boolean serveGui,
+    boolean lineageCache,
+    Duration lineageCacheWait) {
 
   /**
    * Checks what the key validators check for keys that are not validated on parsing: a record made
@@ -92,6 +96,8 @@ public record BackendConfig(
   public static final String MAX_DEPTH = "lineage.max.depth";
   public static final String MAX_LIMIT = "lineage.max.limit";
   public static final String SERVE_GUI = "gui.serve";
+  public static final String LINEAGE_CACHE = "lineage.cache";
+  public static final String LINEAGE_CACHE_WAIT = "lineage.cache.wait.ms";
 
   /** Shortest admin token accepted (what {@code JdbcAuthService.setAdminToken} requires). */
   public static final int MIN_ADMIN_TOKEN = 16;
@@ -239,7 +245,23 @@ public record BackendConfig(
               false,
               Validators.any(),
               "Also serve the GUI's static files (class path /public) with a single-page-app"
-                  + " fallback, for the all-in-one master.");
+                  + " fallback, for the all-in-one master.")
+          .define(
+              LINEAGE_CACHE,
+              ConfigDef.Type.BOOLEAN,
+              true,
+              Validators.any(),
+              "Answer lineage walks from an in-memory copy of the graph's edges, kept current"
+                  + " through logical replication (needs wal_level = logical and a database user"
+                  + " with REPLICATION; about 140 bytes of heap per edge). Without them, or while"
+                  + " the copy loads, walks run in SQL with the same answers.")
+          .define(
+              LINEAGE_CACHE_WAIT,
+              ConfigDef.Type.INT,
+              2000,
+              Validators.between(0, 60_000),
+              "How long a lineage walk waits, in milliseconds, for the in-memory copy to catch up"
+                  + " with what was committed before the request; after that it walks in SQL.");
 
   /**
    * {@value #ADMIN_TOKEN} once more, with its rule: {@code ConfigDef.defineSecret} takes no
@@ -305,7 +327,9 @@ public record BackendConfig(
         Duration.ofSeconds(c.getInt(LOGIN_WINDOW)),
         c.getInt(MAX_DEPTH),
         c.getInt(MAX_LIMIT),
-        c.getBoolean(SERVE_GUI));
+        c.getBoolean(SERVE_GUI),
+        c.getBoolean(LINEAGE_CACHE),
+        Duration.ofMillis(c.getInt(LINEAGE_CACHE_WAIT)));
   }
 
   /** The defaults (and the environment's {@code URSPRUNG_*} values). */
@@ -331,7 +355,9 @@ public record BackendConfig(
         loginWindow,
         maxDepth,
         maxLimit,
-        serveGui);
+        serveGui,
+        lineageCache,
+        lineageCacheWait);
   }
 
   /** A copy with the GUI's static files served or not. */
@@ -352,7 +378,9 @@ public record BackendConfig(
         loginWindow,
         maxDepth,
         maxLimit,
-        serve);
+        serve,
+        lineageCache,
+        lineageCacheWait);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.ursprung.db.Database;
 import io.ursprung.db.auth.Role;
 import io.ursprung.db.auth.Viewer;
 import io.ursprung.db.lineage.Direction;
+import io.ursprung.db.lineage.GraphCache;
 import io.ursprung.db.lineage.JdbcLineageService;
 import io.ursprung.db.lineage.LineageEquivalence;
 import io.ursprung.db.lineage.LineageGraph;
@@ -17,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,7 +92,28 @@ public final class LineageBench {
       System.out.printf(
           "graph: %,d processes, %,d edges%n", count(db, "SELECT count(*) FROM processes"), edges);
 
-      JdbcLineageService lineage = new JdbcLineageService(db.dataSource());
+      JdbcLineageService sql = new JdbcLineageService(db.dataSource());
+      GraphCache cache = null;
+      if (!Arrays.asList(args).contains("--no-cache")) {
+        // The service as the backend runs it: hops over the in-memory graph once it is loaded.
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long heapBefore = rt.totalMemory() - rt.freeMemory();
+        long t = System.nanoTime();
+        cache = new GraphCache(url, user, password, Duration.ofSeconds(5)).start();
+        while (!"ready".equals(cache.state())) {
+          if (cache.state().startsWith("off")) {
+            throw new IllegalStateException("lineage cache: " + cache.state());
+          }
+          Thread.sleep(100);
+        }
+        System.gc();
+        System.out.printf(
+            "lineage cache loaded in %.1f s, heap %,d MB more%n",
+            (System.nanoTime() - t) / 1e9, (rt.totalMemory() - rt.freeMemory() - heapBefore) >> 20);
+      }
+      JdbcLineageService lineage =
+          cache == null ? sql : new JdbcLineageService(db.dataSource()).withCache(cache);
       Viewer all = new Viewer(0, "bench", Role.ADMIN, Set.of(), Set.of());
       // A viewer who sees the uids of the 100 big pipelines (50 uids, all of them): the filtered
       // path of the walk, which is what ordinary users take.
@@ -118,35 +141,40 @@ public final class LineageBench {
           i ->
               () ->
                   lineage.neighbourhood(all, sample.get(i % sample.size()), 0, 100).orElseThrow());
-      if (Arrays.asList(args).contains("--compare")) {
-        // Before and after in one run: one call of lineage_graph (V71) and the level-by-level walk
-        // the service now runs (LevelWalk) alternate on the same starts, alternating which goes
-        // first; every pair of answers must be the same.
-        JdbcLineageService before = LineageEquivalence.function(db.dataSource());
+      if (Arrays.asList(args).contains("--compare") && cache != null) {
+        // Before and after in one run: the level walk in SQL and the same walk hopping over the
+        // in-memory graph alternate on the same starts, alternating which goes first; every pair
+        // of answers must be the same.
         compare(
             "upstream, big pipelines (admin)",
             60,
             (s, i) -> upstreamBig(s, all, i % 100),
-            "V71",
-            before,
-            "levels",
+            "SQL",
+            sql,
+            "memory",
             lineage);
         compare(
             "upstream, big pipelines (viewer)",
             60,
             (s, i) -> upstreamBig(s, viewer, i % 100),
-            "V71",
-            before,
-            "levels",
+            "SQL",
+            sql,
+            "memory",
             lineage);
         compare(
             "upstream, one chain (admin)",
             300,
             (s, i) -> upstreamChain(s, all, i),
-            "V71",
-            before,
-            "levels",
+            "SQL",
+            sql,
+            "memory",
             lineage);
+      }
+      if (cache != null) {
+        System.out.printf(
+            "walks from memory %,d, in SQL %,d (cache %s)%n",
+            cache.walksFromMemory(), cache.walksFromSql(), cache.state());
+        cache.close();
       }
       String against = System.getProperty("bench.against");
       if (against != null) {

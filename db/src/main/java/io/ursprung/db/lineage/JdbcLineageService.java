@@ -133,6 +133,7 @@ public final class JdbcLineageService implements LineageService {
   private final Mode mode;
   private final int split;
   private final AtomicLong splits = new AtomicLong();
+  private volatile GraphCache cache;
 
   public JdbcLineageService(DataSource dataSource) {
     this(dataSource, Mode.LEVELS, LevelWalk.DEFAULT_SPLIT);
@@ -161,6 +162,15 @@ public final class JdbcLineageService implements LineageService {
   /** The service as it answers, splitting every frontier of at least {@code split} nodes. */
   static JdbcLineageService splitting(DataSource dataSource, int split) {
     return new JdbcLineageService(dataSource, Mode.LEVELS, split);
+  }
+
+  /**
+   * Walks hop over {@code cache}'s in-memory graph whenever it is caught up with the store, and in
+   * SQL otherwise; node attributes always come from the store. Null: always SQL.
+   */
+  public JdbcLineageService withCache(GraphCache cache) {
+    this.cache = cache;
+    return this;
   }
 
   /** How many levels or attribute look-ups so far ran on two connections at once. */
@@ -312,7 +322,10 @@ public final class JdbcLineageService implements LineageService {
       List<LevelWalk.Key> keys = new ArrayList<>();
       start.forEach(s -> keys.add(s.key()));
       // One more than asked for, so that a full answer and a cut one can be told apart.
-      new LevelWalk(dataSource, c, viewer, direction == Direction.UPSTREAM, viaFork, split, splits)
+      GraphCache g = cache;
+      MemoryGraph graph = g == null ? null : g.current(c);
+      new LevelWalk(
+              dataSource, c, viewer, direction == Direction.UPSTREAM, viaFork, split, splits, graph)
           .run(keys, depth, limit + 1, walked);
     } else {
       boolean reference = mode == Mode.REFERENCE;

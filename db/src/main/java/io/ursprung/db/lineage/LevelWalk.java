@@ -85,7 +85,8 @@ final class LevelWalk {
           .thenComparing(Key::fs, LevelWalk::byCodePoint)
           .thenComparingLong(Key::b);
 
-  private record Hop(int part, int from, Key to, String edge, String kind) {}
+  /** A hop found from frontier node {@code from}: what a level's statements return per row. */
+  record Hop(int part, int from, Key to, String edge, String kind) {}
 
   // Upstream: a file version <- its writer, and the version before it when a rename made it.
   private static final String UP_FILES =
@@ -220,6 +221,7 @@ final class LevelWalk {
   private final int split;
   private final AtomicLong splits;
   private final Map<Key, String> texts = new HashMap<>();
+  private final MemoryGraph graph;
   private Connection helper;
   private boolean helperTried;
 
@@ -230,8 +232,10 @@ final class LevelWalk {
       boolean upstream,
       boolean viaFork,
       int split,
-      AtomicLong splits) {
+      AtomicLong splits,
+      MemoryGraph graph) {
     this.dataSource = dataSource;
+    this.graph = graph;
     this.main = main;
     this.viewer = viewer;
     this.upstream = upstream;
@@ -279,6 +283,54 @@ final class LevelWalk {
       }
     }
     List<Key> frontier = new ArrayList<>(visited);
+    Map<Key, int[]> nodes = new LinkedHashMap<>();
+    Map<Key, Node> made = new HashMap<>();
+    if (graph != null) {
+      // The whole walk sees one state of the graph: the cache applies transactions between walks.
+      graph.lock.readLock().lock();
+    }
+    try {
+      int cutFrom = levels(frontier, visited, seen, depths, maxDepth, maxNodes, walked);
+      // One node per distinct (kind, host, fs, id, time): a process reached with several bounds
+      // was expanded once per bound but is one node, first found on its smallest depth.
+      for (int i = 0; i < visited.size(); i++) {
+        Key node = visited.get(i).node();
+        int[] depthAndCut = nodes.get(node);
+        if (depthAndCut == null) {
+          depthAndCut = new int[] {depths.get(i), 0};
+          nodes.put(node, depthAndCut);
+        }
+        if (cutFrom >= 0 && i >= cutFrom) {
+          depthAndCut[1] = 1;
+        }
+      }
+      if (graph != null) {
+        for (Map.Entry<Key, int[]> e : nodes.entrySet()) {
+          Key k = e.getKey();
+          MemoryGraph.FileAttributes a = "f".equals(k.k()) ? graph.attributes(k) : null;
+          if (a != null) {
+            made.put(k, fileNode(k, a.path(), a.version(), a.size(), e.getValue()[0]));
+          }
+        }
+      }
+    } finally {
+      if (graph != null) {
+        graph.lock.readLock().unlock();
+      }
+    }
+    attributes(nodes, made, walked);
+  }
+
+  /** The levels of the walk; returns where the cap cut the last level, or -1. */
+  private int levels(
+      List<Key> frontier,
+      List<Key> visited,
+      Set<Key> seen,
+      List<Integer> depths,
+      int maxDepth,
+      int maxNodes,
+      JdbcLineageService.Walked walked)
+      throws SQLException {
     int cutFrom = -1;
     int d = 0;
     while (d < maxDepth && !frontier.isEmpty()) {
@@ -319,21 +371,7 @@ final class LevelWalk {
       }
       frontier = new ArrayList<>(fresh);
     }
-    // One node per distinct (kind, host, fs, id, time): a process reached with several bounds was
-    // expanded once per bound but is one node, first found on its smallest depth.
-    Map<Key, int[]> nodes = new LinkedHashMap<>();
-    for (int i = 0; i < visited.size(); i++) {
-      Key node = visited.get(i).node();
-      int[] depthAndCut = nodes.get(node);
-      if (depthAndCut == null) {
-        depthAndCut = new int[] {depths.get(i), 0};
-        nodes.put(node, depthAndCut);
-      }
-      if (cutFrom >= 0 && i >= cutFrom) {
-        depthAndCut[1] = 1;
-      }
-    }
-    attributes(nodes, walked);
+    return cutFrom;
   }
 
   private String text(Key k) {
@@ -348,11 +386,16 @@ final class LevelWalk {
       ("f".equals(frontier.get(i).k()) ? files : processes).add(i);
     }
     List<Hop> hops = new ArrayList<>();
-    if (!files.isEmpty()) {
-      hops.addAll(run(upstream ? UP_FILES : DOWN_FILES, frontier, files, true));
-    }
-    if (!processes.isEmpty()) {
-      hops.addAll(run(upstream ? UP_PROCESSES : DOWN_PROCESSES, frontier, processes, false));
+    if (graph != null) {
+      hops.addAll(graph.hops(upstream, frontier, files, viaFork, viewer));
+      hops.addAll(graph.hops(upstream, frontier, processes, viaFork, viewer));
+    } else {
+      if (!files.isEmpty()) {
+        hops.addAll(run(upstream ? UP_FILES : DOWN_FILES, frontier, files, true));
+      }
+      if (!processes.isEmpty()) {
+        hops.addAll(run(upstream ? UP_PROCESSES : DOWN_PROCESSES, frontier, processes, false));
+      }
     }
     // Edges come out in this order: by part (as the function listed them), frontier position and
     // the node reached, so that an answer lists its edges the same way on every call whatever the
@@ -481,15 +524,20 @@ final class LevelWalk {
     return p;
   }
 
-  /** Attributes of the distinct nodes, into {@code walked} in walk order. */
-  private void attributes(Map<Key, int[]> nodes, JdbcLineageService.Walked walked)
+  /**
+   * Attributes of the distinct nodes, into {@code walked} in walk order: those in {@code made}
+   * already (from the in-memory graph), the others looked up.
+   */
+  private void attributes(
+      Map<Key, int[]> nodes, Map<Key, Node> made, JdbcLineageService.Walked walked)
       throws SQLException {
     List<Key> processes = new ArrayList<>();
     List<Key> files = new ArrayList<>();
     for (Key k : nodes.keySet()) {
-      ("p".equals(k.k()) ? processes : files).add(k);
+      if (!made.containsKey(k)) {
+        ("p".equals(k.k()) ? processes : files).add(k);
+      }
     }
-    Map<Key, Node> made = new HashMap<>();
     Connection other = processes.size() + files.size() >= split ? helper() : null;
     if (other == null) {
       processNodes(main, processes, nodes, made);
@@ -573,23 +621,27 @@ final class LevelWalk {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Key k = keys.get((int) rs.getLong(1) - 1);
-          Long us = micros(k.t());
           made.put(
               k,
-              new FileNode(
-                  k.text(),
-                  "file",
-                  k.host(),
-                  rs.getString(2),
-                  rs.getInt(3),
-                  us == null ? null : NodeId.fromMicros(us),
-                  k.fs(),
-                  k.id(),
-                  (Long) rs.getObject(4),
-                  nodes.get(k)[0]));
+              fileNode(k, rs.getString(2), rs.getInt(3), (Long) rs.getObject(4), nodes.get(k)[0]));
         }
       }
     }
+  }
+
+  private static FileNode fileNode(Key k, String path, int version, Long size, int depth) {
+    Long us = micros(k.t());
+    return new FileNode(
+        k.text(),
+        "file",
+        k.host(),
+        path,
+        version,
+        us == null ? null : NodeId.fromMicros(us),
+        k.fs(),
+        k.id(),
+        size,
+        depth);
   }
 
   /**

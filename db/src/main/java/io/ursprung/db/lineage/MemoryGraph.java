@@ -1,0 +1,568 @@
+package io.ursprung.db.lineage;
+
+import io.ursprung.db.auth.Viewer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The part of the store a lineage walk hops over, in memory: processes (key and credentials), file
+ * versions (key, cause, writer), reads and executions ({@code used}) and {@code was_informed_by}.
+ * {@link #hops} answers a level exactly as {@link LevelWalk}'s statements do on the tables; the
+ * node attributes still come from the database.
+ *
+ * <p>Times are node-key micros ({@link LevelWalk#MINUS_INFINITY} / {@link LevelWalk#INFINITY} for
+ * the infinities). Rows are identified by a 64-bit hash of their primary key, which is only ever
+ * compared within one inode's or one process's rows, so that updates find the row they change.
+ *
+ * <p>Not thread-safe by itself: {@link GraphCache} changes it under {@link #lock}'s write lock and
+ * walks read it under the read lock.
+ */
+final class MemoryGraph {
+
+  /** Thrown when a change cannot be applied exactly; the cache then loads everything again. */
+  static final class Reload extends RuntimeException {
+    Reload(String why) {
+      super(why);
+    }
+  }
+
+  record ProcKey(String host, int pid, long start) {}
+
+  record FileKey(String host, String fs, long inode) {}
+
+  static final class Proc {
+    final ProcKey key;
+    boolean row;
+    Integer uid;
+    Integer gid;
+    List<Use> reads;
+    List<Inform> informants;
+    List<Inform> informed;
+    List<Version> wrote;
+
+    Proc(ProcKey key) {
+      this.key = key;
+    }
+  }
+
+  static final class Inode {
+    final FileKey key;
+    final List<Version> versions = new ArrayList<>(2);
+    List<Use> uses;
+
+    Inode(FileKey key) {
+      this.key = key;
+    }
+  }
+
+  static final class Version {
+    final long id;
+    final long time;
+    final String cause;
+    final String path;
+    final long size;
+    final Inode inode;
+    final Proc writer;
+
+    Version(long id, long time, String cause, String path, long size, Inode inode, Proc writer) {
+      this.id = id;
+      this.time = time;
+      this.cause = cause;
+      this.path = path;
+      this.size = size;
+      this.inode = inode;
+      this.writer = writer;
+    }
+  }
+
+  /** A size that is NULL in the store. */
+  static final long NO_SIZE = Long.MIN_VALUE;
+
+  /** A file version node's attributes as the store's look-up gives them. */
+  record FileAttributes(String path, int version, Long size) {}
+
+  static final class Use {
+    final long id;
+    final String kind;
+    final long time;
+    final Proc proc;
+    final Inode inode;
+
+    Use(long id, String kind, long time, Proc proc, Inode inode) {
+      this.id = id;
+      this.kind = kind;
+      this.time = time;
+      this.proc = proc;
+      this.inode = inode;
+    }
+  }
+
+  record Inform(String kind, long time, Proc informed, Proc informant) {}
+
+  private static final Comparator<Version> BY_VERSION_TIME = Comparator.comparingLong(v -> v.time);
+  private static final Comparator<Use> BY_USE_TIME = Comparator.comparingLong(u -> u.time);
+
+  final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Map<ProcKey, Proc> procs = new HashMap<>();
+  private final Map<FileKey, Inode> inodes = new HashMap<>();
+  private final Map<String, String> strings = new HashMap<>();
+  // used rows not attached to a process (Spectrum Scale events before their process is known):
+  // not part of any walk, kept so that the update attaching one is known to be a first attachment.
+  private final Set<Long> unattached = new HashSet<>();
+  private boolean loading = true;
+
+  int processes() {
+    return procs.size();
+  }
+
+  /** Hash of a row's primary key. */
+  static long id(String... parts) {
+    long h = 0xcbf29ce484222325L;
+    for (String p : parts) {
+      for (int i = 0; i < p.length(); i++) {
+        h ^= p.charAt(i);
+        h *= 0x100000001b3L;
+      }
+      h ^= 0x1f;
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
+  private String intern(String s) {
+    if (s == null) {
+      return null;
+    }
+    String seen = strings.putIfAbsent(s, s);
+    return seen == null ? s : seen;
+  }
+
+  private Proc proc(String host, int pid, long start) {
+    ProcKey k = new ProcKey(intern(host), pid, start);
+    return procs.computeIfAbsent(k, Proc::new);
+  }
+
+  private Inode inode(String host, String fs, long inode) {
+    FileKey k = new FileKey(intern(host), intern(fs), inode);
+    return inodes.computeIfAbsent(k, Inode::new);
+  }
+
+  // ---- changes (rows as the store holds them; null for NULL) ----
+
+  void process(String host, int pid, long start, Integer uid, Integer gid) {
+    Proc p = proc(host, pid, start);
+    p.row = true;
+    p.uid = uid;
+    p.gid = gid;
+  }
+
+  void processDeleted(String host, int pid, long start) {
+    Proc p = procs.get(new ProcKey(host, pid, start));
+    if (p != null) {
+      p.row = false;
+      p.uid = null;
+      p.gid = null;
+    }
+  }
+
+  void version(
+      String host,
+      String eventId,
+      String fs,
+      long inode,
+      long time,
+      String cause,
+      String path,
+      Long size,
+      String procHost,
+      Integer pid,
+      Long start) {
+    Inode f = inode(host, fs, inode);
+    Proc writer = null;
+    if (pid != null && start != null) {
+      if (procHost == null) {
+        throw new Reload("a file version with a writer pid but no writer host");
+      }
+      writer = proc(procHost, pid, start);
+    }
+    // Versions of one inode mostly share their path: keep it once.
+    String p = path;
+    if (p != null && !f.versions.isEmpty() && p.equals(f.versions.get(0).path)) {
+      p = f.versions.get(0).path;
+    }
+    Version v =
+        new Version(
+            id(host, eventId), time, intern(cause), p, size == null ? NO_SIZE : size, f, writer);
+    insert(f.versions, v, BY_VERSION_TIME);
+    if (writer != null) {
+      if (writer.wrote == null) {
+        writer.wrote = new ArrayList<>(1);
+      }
+      writer.wrote.add(v);
+    }
+  }
+
+  /**
+   * Before an updated file version's new row: takes the row with its key away, looked for where the
+   * new row says (the update attaching a writer changes neither inode nor time).
+   */
+  void removeVersion(String host, String eventId, String fs, long inode) {
+    long id = id(host, eventId);
+    Inode f = inodes.get(new FileKey(host, fs, inode));
+    Version old = null;
+    if (f != null) {
+      for (Version v : f.versions) {
+        if (v.id == id) {
+          old = v;
+          break;
+        }
+      }
+    }
+    if (old == null) {
+      throw new Reload("an updated file version was not where its new row says");
+    }
+    f.versions.remove(old);
+    if (old.writer != null) {
+      old.writer.wrote.remove(old);
+    }
+  }
+
+  void use(
+      String host,
+      String eventId,
+      String kind,
+      Integer pid,
+      Long start,
+      long time,
+      String fileHost,
+      String fs,
+      long inode) {
+    long id = id(host, eventId, kind);
+    if (pid == null || start == null) {
+      unattached.add(id);
+      return;
+    }
+    Proc p = proc(host, pid, start);
+    Inode f = inode(fileHost, fs, inode);
+    Use u = new Use(id, intern(kind), time, p, f);
+    if (p.reads == null) {
+      p.reads = new ArrayList<>(2);
+    }
+    insert(p.reads, u, BY_USE_TIME);
+    if (f.uses == null) {
+      f.uses = new ArrayList<>(2);
+    }
+    insert(f.uses, u, BY_USE_TIME);
+  }
+
+  /**
+   * Before an updated used row's new row (a Spectrum Scale read attached to its process): takes the
+   * row with its key away.
+   */
+  void removeUse(String host, String eventId, String kind, String fileHost, String fs, long inode) {
+    long id = id(host, eventId, kind);
+    if (unattached.remove(id)) {
+      return;
+    }
+    Inode f = inodes.get(new FileKey(fileHost, fs, inode));
+    Use old = null;
+    if (f != null && f.uses != null) {
+      for (Use u : f.uses) {
+        if (u.id == id) {
+          old = u;
+          break;
+        }
+      }
+    }
+    if (old == null) {
+      throw new Reload("an updated used row was not where its new row says");
+    }
+    f.uses.remove(old);
+    old.proc.reads.remove(old);
+  }
+
+  void informed(
+      String host,
+      String kind,
+      int pid,
+      long start,
+      int informantPid,
+      long informantStart,
+      long time) {
+    Proc p = proc(host, pid, start);
+    Proc q = proc(host, informantPid, informantStart);
+    Inform w = new Inform(intern(kind), time, p, q);
+    if (p.informants == null) {
+      p.informants = new ArrayList<>(1);
+    }
+    p.informants.add(w);
+    if (q.informed == null) {
+      q.informed = new ArrayList<>(1);
+    }
+    q.informed.add(w);
+  }
+
+  /** After a bulk load (rows in any order): sorts what the walk searches by time. */
+  void loaded() {
+    for (Inode f : inodes.values()) {
+      f.versions.sort(BY_VERSION_TIME);
+      if (f.uses != null) {
+        f.uses.sort(BY_USE_TIME);
+      }
+    }
+    for (Proc p : procs.values()) {
+      if (p.reads != null) {
+        p.reads.sort(BY_USE_TIME);
+      }
+    }
+    loading = false;
+  }
+
+  private <T> void insert(List<T> list, T item, Comparator<T> order) {
+    if (loading) {
+      list.add(item);
+      return;
+    }
+    // After the last element with an equal time, as rows arriving later would come in the table.
+    int lo = 0;
+    int hi = list.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (order.compare(list.get(mid), item) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    list.add(lo, item);
+  }
+
+  /**
+   * A file version node's number, path and size when the graph alone gives them as the store's
+   * look-up would: exactly one version at that time, with a path. Otherwise null (the store has to
+   * find a path in the names or reads, or choose among versions of equal time).
+   */
+  FileAttributes attributes(LevelWalk.Key k) {
+    Inode f = inodes.get(new FileKey(k.host(), k.fs(), k.id()));
+    if (f == null) {
+      return null;
+    }
+    int first = from(f.versions, k.t());
+    int end = after(f.versions, k.t());
+    if (end - first != 1 || f.versions.get(first).path == null) {
+      return null;
+    }
+    Version v = f.versions.get(first);
+    return new FileAttributes(v.path, end, v.size == NO_SIZE ? null : v.size);
+  }
+
+  // ---- the walk's hops ----
+
+  /** One level's hops from the frontier nodes at {@code which}, as LevelWalk's statements give. */
+  List<LevelWalk.Hop> hops(
+      boolean upstream,
+      List<LevelWalk.Key> frontier,
+      List<Integer> which,
+      boolean viaFork,
+      Viewer viewer) {
+    List<LevelWalk.Hop> out = new ArrayList<>();
+    for (int i : which) {
+      LevelWalk.Key k = frontier.get(i);
+      if ("f".equals(k.k())) {
+        Inode f = inodes.get(new FileKey(k.host(), k.fs(), k.id()));
+        if (f != null) {
+          if (upstream) {
+            upFile(i, f, k.t(), viewer, out);
+          } else {
+            downFile(i, f, k.t(), viewer, out);
+          }
+        }
+      } else if (k.id() >= Integer.MIN_VALUE && k.id() <= Integer.MAX_VALUE) {
+        Proc p = procs.get(new ProcKey(k.host(), (int) k.id(), k.t()));
+        if (p != null) {
+          if (upstream) {
+            upProcess(i, p, k.b(), viaFork, viewer, out);
+          } else {
+            downProcess(i, p, k.b(), viaFork, viewer, out);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean visible(Viewer viewer, Proc p) {
+    if (viewer.seesAll()) {
+      return true;
+    }
+    return p.row
+        && ((p.uid != null && viewer.uids().contains(p.uid))
+            || (p.gid != null && viewer.gids().contains(p.gid)));
+  }
+
+  private static LevelWalk.Key processKey(Proc p, long bound) {
+    return new LevelWalk.Key("p", p.key.host(), "", p.key.pid(), p.key.start(), bound);
+  }
+
+  private static LevelWalk.Key fileKey(Inode f, long t) {
+    return new LevelWalk.Key("f", f.key.host(), f.key.fs(), f.key.inode(), t, t);
+  }
+
+  /** Index of the first version with a time above {@code t}. */
+  private static int after(List<Version> versions, long t) {
+    int lo = 0;
+    int hi = versions.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (versions.get(mid).time <= t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Index of the first version with a time at or above {@code t}. */
+  private static int from(List<Version> versions, long t) {
+    int lo = 0;
+    int hi = versions.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (versions.get(mid).time < t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The time of the latest version at or before {@code t}, or minus infinity. */
+  private static long current(Inode f, long t) {
+    int i = after(f.versions, t);
+    return i == 0 ? LevelWalk.MINUS_INFINITY : f.versions.get(i - 1).time;
+  }
+
+  // A version <- its writer; <- the version before it when a rename made it.
+  private static void upFile(int i, Inode f, long t, Viewer viewer, List<LevelWalk.Hop> out) {
+    for (int j = from(f.versions, t); j < f.versions.size() && f.versions.get(j).time == t; j++) {
+      Version v = f.versions.get(j);
+      if (v.writer != null && visible(viewer, v.writer)) {
+        out.add(new LevelWalk.Hop(0, i, processKey(v.writer, v.time), "wasGeneratedBy", v.cause));
+      }
+      if ("rename".equals(v.cause)) {
+        int before = from(f.versions, t);
+        long prev = before == 0 ? LevelWalk.MINUS_INFINITY : f.versions.get(before - 1).time;
+        out.add(new LevelWalk.Hop(0, i, fileKey(f, prev), "wasDerivedFrom", "rename"));
+      }
+    }
+  }
+
+  // A process <- the versions it read or executed up to its bound; <- its informants.
+  private static void upProcess(
+      int i, Proc p, long bound, boolean viaFork, Viewer viewer, List<LevelWalk.Hop> out) {
+    if (p.reads != null) {
+      for (Use u : p.reads) {
+        if (u.time > bound) {
+          break;
+        }
+        out.add(
+            new LevelWalk.Hop(1, i, fileKey(u.inode, current(u.inode, u.time)), "used", u.kind));
+      }
+    }
+    if (p.informants != null) {
+      for (Inform w : p.informants) {
+        if (w.time() <= bound
+            && (viaFork || notForkOrSignal(w.kind()))
+            && visible(viewer, w.informant())) {
+          long b = "fork".equals(w.kind()) ? w.time() : bound;
+          out.add(new LevelWalk.Hop(2, i, processKey(w.informant(), b), "wasInformedBy", w.kind()));
+        }
+      }
+    }
+  }
+
+  private static boolean notForkOrSignal(String kind) {
+    return !"fork".equals(kind) && !"signal".equals(kind);
+  }
+
+  // A version -> the processes that read it while it was current (first read, "least" kind);
+  // -> the next version when a rename made it.
+  private static void downFile(int i, Inode f, long t, Viewer viewer, List<LevelWalk.Hop> out) {
+    int n = after(f.versions, t);
+    long next = n < f.versions.size() ? f.versions.get(n).time : LevelWalk.INFINITY;
+    if (f.uses != null) {
+      Map<Proc, Object[]> readers = new LinkedHashMap<>();
+      int lo = 0;
+      int hi = f.uses.size();
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (f.uses.get(mid).time < t) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      for (int j = lo; j < f.uses.size(); j++) {
+        Use u = f.uses.get(j);
+        if (u.time >= next) {
+          break;
+        }
+        Object[] kindAndFirst = readers.get(u.proc);
+        if (kindAndFirst == null) {
+          readers.put(u.proc, new Object[] {u.kind, u.time});
+        } else if (LevelWalk.byCodePoint(u.kind, (String) kindAndFirst[0]) < 0) {
+          // Times come in order, so the first read is the first seen; the kind is the least.
+          kindAndFirst[0] = u.kind;
+        }
+      }
+      for (Map.Entry<Proc, Object[]> e : readers.entrySet()) {
+        if (visible(viewer, e.getKey())) {
+          out.add(
+              new LevelWalk.Hop(
+                  0,
+                  i,
+                  processKey(e.getKey(), (Long) e.getValue()[1]),
+                  "used",
+                  (String) e.getValue()[0]));
+        }
+      }
+    }
+    if (n < f.versions.size() && "rename".equals(f.versions.get(n).cause)) {
+      out.add(new LevelWalk.Hop(1, i, fileKey(f, next), "wasDerivedFrom", "rename"));
+    }
+  }
+
+  // A process -> the versions it wrote from its bound on; -> the processes it informed.
+  private static void downProcess(
+      int i, Proc p, long bound, boolean viaFork, Viewer viewer, List<LevelWalk.Hop> out) {
+    if (p.wrote != null) {
+      for (Version v : p.wrote) {
+        if (v.time >= bound) {
+          out.add(new LevelWalk.Hop(2, i, fileKey(v.inode, v.time), "wasGeneratedBy", v.cause));
+        }
+      }
+    }
+    if (p.informed != null) {
+      for (Inform w : p.informed) {
+        if ((viaFork || notForkOrSignal(w.kind())) && visible(viewer, w.informed())) {
+          out.add(
+              new LevelWalk.Hop(
+                  3,
+                  i,
+                  processKey(w.informed(), Math.max(bound, w.time())),
+                  "wasInformedBy",
+                  w.kind()));
+        }
+      }
+    }
+  }
+}
