@@ -1,6 +1,6 @@
 -- The publication the backend's lineage cache follows (docs/api.md, "The lineage cache"): the key
 -- columns of the four tables a lineage walk hops over, the credentials viewers are checked by, and
--- a version's path and size (so that most file nodes need no look-up).
+-- what a lineage answer shows of a process and of a version (so that nodes need no look-up).
 -- Nothing is decoded or kept for it unless a backend holds a replication slot on it, and that needs
 -- wal_level = logical; without that the backend answers from SQL alone.
 --
@@ -13,7 +13,8 @@ BEGIN
     RETURN;
   END IF;
   EXECUTE 'CREATE PUBLICATION ursprung_lineage FOR TABLE'
-    || ' processes (host, pid, start_time, uid, gid),'
+    || ' processes (host, pid, start_time, uid, gid, user_name, cwd, exe, argv, end_time,'
+    || ' exit_code),'
     || ' file_versions (host, event_id, fs, inode, version_time, cause, path, size, proc_host, pid,'
     || ' start_time),'
     || ' used (host, event_id, kind, pid, start_time, time, file_host, fs, inode),'

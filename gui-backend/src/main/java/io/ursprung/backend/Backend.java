@@ -65,13 +65,15 @@ public final class Backend implements AutoCloseable {
   private final Routes routes;
   private final BackendConfig config;
   private final Database database;
-  private GraphCache cache;
+  private final GraphCache cache;
 
-  private Backend(Javalin app, Routes routes, BackendConfig config, Database database) {
+  private Backend(
+      Javalin app, Routes routes, BackendConfig config, Database database, GraphCache cache) {
     this.app = app;
     this.routes = routes;
     this.config = config;
     this.database = database;
+    this.cache = cache;
   }
 
   /**
@@ -115,8 +117,7 @@ public final class Backend implements AutoCloseable {
       if (!config.adminToken().isEmpty()) {
         services.auth().setAdminToken(config.adminToken());
       }
-      Backend b = build(config, services, Clock.systemUTC(), db);
-      b.cache = cache;
+      Backend b = build(config, services, Clock.systemUTC(), db, cache);
       b.start();
       return b;
     } catch (RuntimeException e) {
@@ -130,7 +131,7 @@ public final class Backend implements AutoCloseable {
 
   /** Assembles a server over {@code services} without starting it. */
   public static Backend create(BackendConfig config, Services services, Clock clock) {
-    return build(config, services, clock, null);
+    return build(config, services, clock, null, null);
   }
 
   /** A JSON mapper with ISO-8601 times, shared by the server and its tests. */
@@ -143,7 +144,7 @@ public final class Backend implements AutoCloseable {
   }
 
   private static Backend build(
-      BackendConfig config, Services services, Clock clock, Database database) {
+      BackendConfig config, Services services, Clock clock, Database database, GraphCache cache) {
     ObjectMapper mapper = mapper();
     Metrics metrics = new Metrics();
     LoginLimiter limiter =
@@ -225,7 +226,7 @@ public final class Backend implements AutoCloseable {
         });
 
     new HealthResource().register(routes);
-    new MetricsResource(metrics, services.status(), clock).register(routes);
+    new MetricsResource(metrics, services.status(), clock, cache).register(routes);
     new SessionResource(services.auth(), limiter, mapper).register(routes);
     new UserResource(services.auth(), mapper).register(routes);
     new FileResource(services.queries()).register(routes);
@@ -237,7 +238,7 @@ public final class Backend implements AutoCloseable {
     new io.ursprung.backend.resources.JobResource(services.queries().jobs()).register(routes);
     new AlertResource(services.alerts()).register(routes);
     new TrackedResource(services.tracked()).register(routes);
-    return new Backend(app, routes, config, database);
+    return new Backend(app, routes, config, database, cache);
   }
 
   /**

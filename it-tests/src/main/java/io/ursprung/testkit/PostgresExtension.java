@@ -3,6 +3,7 @@ package io.ursprung.testkit;
 import io.ursprung.db.Database;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -79,7 +80,37 @@ public final class PostgresExtension
     try (Connection c =
             DriverManager.getConnection(created.adminUrl, created.user, created.password);
         Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + created.name + " WITH (FORCE)");
+      // A backend's lineage cache still open on this database holds a logical replication slot,
+      // and DROP DATABASE ... WITH (FORCE) refuses a database with an active slot: end those
+      // connections (their temporary slots go with them) and try again, a few times, since the
+      // cache reconnects after a second.
+      for (int attempt = 1; ; attempt++) {
+        s.execute(
+            "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+                + " WHERE database = '"
+                + created.name
+                + "' AND active_pid IS NOT NULL");
+        for (int i = 0; i < 100 && slots(s, created.name) > 0; i++) {
+          Thread.sleep(50);
+        }
+        try {
+          s.execute("DROP DATABASE IF EXISTS " + created.name + " WITH (FORCE)");
+          return;
+        } catch (SQLException e) {
+          if (attempt == 5) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  private static int slots(Statement s, String database) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT count(*) FROM pg_replication_slots WHERE database = '" + database + "'")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 

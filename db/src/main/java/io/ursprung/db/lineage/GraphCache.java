@@ -56,6 +56,7 @@ public final class GraphCache implements AutoCloseable {
   private static final int OID_TEXT = 25;
   private static final int OID_VARCHAR = 1043;
   private static final int OID_TIMESTAMPTZ = 1184;
+  private static final int OID_TEXT_ARRAY = 1009;
 
   /** Why the cache is off: a setting of the server or the user, not a failure to retry soon. */
   static final class Off extends Exception {
@@ -99,6 +100,11 @@ public final class GraphCache implements AutoCloseable {
   /** One line on what the cache is doing: starting, loading, ready, off (why) or retrying (why). */
   public String state() {
     return state;
+  }
+
+  /** Whether walks can hop over the graph now (loaded and following). */
+  public boolean ready() {
+    return graph != null;
   }
 
   /** Walks answered from memory. */
@@ -330,14 +336,21 @@ public final class GraphCache implements AutoCloseable {
       }
       scan(
           c,
-          "SELECT host, pid, lineage_key_us(start_time), uid, gid FROM processes",
+          "SELECT host, pid, lineage_key_us(start_time), uid, gid, user_name, cwd, exe, argv,"
+              + " lineage_key_us(end_time), exit_code FROM processes",
           rs ->
               g.process(
                   rs.getString(1),
                   rs.getInt(2),
                   rs.getLong(3),
                   (Integer) rs.getObject(4),
-                  (Integer) rs.getObject(5)));
+                  (Integer) rs.getObject(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  rs.getString(8),
+                  cmdline(rs.getArray(9)),
+                  (Long) rs.getObject(10),
+                  (Integer) rs.getObject(11)));
       scan(
           c,
           "SELECT host, event_id, fs, inode, lineage_key_us(version_time), cause, path, size,"
@@ -387,6 +400,28 @@ public final class GraphCache implements AutoCloseable {
     }
     g.loaded();
     return g;
+  }
+
+  /** argv as array_to_string(argv, ' ') gives it, elements in storage order. */
+  private static String cmdline(java.sql.Array a) throws SQLException {
+    if (a == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    flatten(a.getArray(), out);
+    return MemoryGraph.joined(out.toArray(String[]::new));
+  }
+
+  private static void flatten(Object o, List<String> out) {
+    if (o instanceof Object[] items) {
+      for (Object item : items) {
+        if (item instanceof Object[]) {
+          flatten(item, out);
+        } else {
+          out.add((String) item);
+        }
+      }
+    }
   }
 
   @FunctionalInterface
@@ -503,7 +538,24 @@ public final class GraphCache implements AutoCloseable {
         if (c.op() == 'D') {
           g.processDeleted(host, pid, start);
         } else {
-          g.process(host, pid, start, (Integer) r.get(row, "uid"), (Integer) r.get(row, "gid"));
+          // An update sends an unchanged TOASTed value (a long argv, say) as "unchanged": the
+          // graph keeps what it has.
+          MemoryGraph.Proc was = g.row(host, pid, start);
+          Object argv = r.get(row, "argv");
+          g.process(
+              host,
+              pid,
+              start,
+              (Integer) r.get(row, "uid"),
+              (Integer) r.get(row, "gid"),
+              (String) unchanged(r.get(row, "user_name"), was == null ? null : was.user),
+              (String) unchanged(r.get(row, "cwd"), was == null ? null : was.cwd),
+              (String) unchanged(r.get(row, "exe"), was == null ? null : was.exe),
+              argv == UNCHANGED
+                  ? (was == null ? null : was.cmdline)
+                  : argv == null ? null : MemoryGraph.joined((String[]) argv),
+              (Long) r.get(row, "end_time"),
+              (Integer) r.get(row, "exit_code"));
         }
       }
       case "file_versions" -> {
@@ -514,9 +566,7 @@ public final class GraphCache implements AutoCloseable {
         String eventId = (String) r.get(row, "event_id");
         String fs = (String) r.get(row, "fs");
         long inode = (Long) r.get(row, "inode");
-        if (c.op() == 'U') {
-          g.removeVersion(host, eventId, fs, inode);
-        }
+        MemoryGraph.Version was = c.op() == 'U' ? g.removeVersion(host, eventId, fs, inode) : null;
         g.version(
             host,
             eventId,
@@ -524,7 +574,7 @@ public final class GraphCache implements AutoCloseable {
             inode,
             (Long) r.get(row, "version_time"),
             (String) r.get(row, "cause"),
-            (String) r.get(row, "path"),
+            (String) unchanged(r.get(row, "path"), was == null ? null : was.path),
             (Long) r.get(row, "size"),
             (String) r.get(row, "proc_host"),
             (Integer) r.get(row, "pid"),
@@ -573,6 +623,16 @@ public final class GraphCache implements AutoCloseable {
 
   record Described(int id, Relation relation) {}
 
+  /** An update's value for an unchanged TOASTed column. */
+  static final Object UNCHANGED = new Object();
+
+  private static Object unchanged(Object value, Object was) {
+    if (value == UNCHANGED && was == null) {
+      throw new MemoryGraph.Reload("an unchanged value of a row the graph does not hold");
+    }
+    return value == UNCHANGED ? was : value;
+  }
+
   /** A relation message: id, namespace, name, replica identity, columns. */
   static Described relation(ByteBuffer b) {
     int id = b.getInt();
@@ -620,9 +680,8 @@ public final class GraphCache implements AutoCloseable {
           b.get(bytes);
           row[i] = kind == 'b' ? binary(r.types()[i], bytes) : text(r.types()[i], bytes);
         }
-        default ->
-            // 'u' (an unchanged TOASTed value) cannot happen for these key columns.
-            throw new MemoryGraph.Reload("a column value of kind " + (char) kind);
+        case 'u' -> row[i] = UNCHANGED;
+        default -> throw new MemoryGraph.Reload("a column value of kind " + (char) kind);
       }
     }
     return row;
@@ -640,8 +699,34 @@ public final class GraphCache implements AutoCloseable {
         // The infinities are the extreme longs, as node keys have them (lineage_key_us).
         yield us == Long.MIN_VALUE || us == Long.MAX_VALUE ? us : us + PG_EPOCH_US;
       }
+      case OID_TEXT_ARRAY -> textArray(b);
       default -> throw new MemoryGraph.Reload("a column of unexpected type oid " + type);
     };
+  }
+
+  /**
+   * A text array in binary form: dimensions, a has-nulls flag, the element type, each dimension's
+   * length and lower bound, then the elements (length -1 for NULL), in storage order.
+   */
+  static String[] textArray(ByteBuffer b) {
+    int dims = b.getInt();
+    b.getInt();
+    b.getInt();
+    int n = dims == 0 ? 0 : 1;
+    for (int d = 0; d < dims; d++) {
+      n *= b.getInt();
+      b.getInt();
+    }
+    String[] out = new String[n];
+    for (int i = 0; i < n; i++) {
+      int len = b.getInt();
+      if (len >= 0) {
+        byte[] v = new byte[len];
+        b.get(v);
+        out[i] = new String(v, StandardCharsets.UTF_8);
+      }
+    }
+    return out;
   }
 
   static Object text(int type, byte[] v) {

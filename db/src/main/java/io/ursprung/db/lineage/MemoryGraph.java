@@ -42,6 +42,13 @@ final class MemoryGraph {
     boolean row;
     Integer uid;
     Integer gid;
+    // What an answer shows: argv joined as array_to_string does, user_name or the uid as text.
+    String cmdline;
+    String cwd;
+    String user;
+    String exe;
+    long end = NO_TIME;
+    Integer exitCode;
     List<Use> reads;
     List<Inform> informants;
     List<Inform> informed;
@@ -85,6 +92,19 @@ final class MemoryGraph {
   /** A size that is NULL in the store. */
   static final long NO_SIZE = Long.MIN_VALUE;
 
+  /** An end time that is NULL in the store (an infinite one is kept out of the graph's answers). */
+  static final long NO_TIME = Long.MIN_VALUE + 1;
+
+  /** A process node's attributes as the store's look-up gives them; all null without a row. */
+  record ProcessAttributes(
+      String cmdline,
+      String cwd,
+      String user,
+      Integer uid,
+      Long end,
+      Integer exitCode,
+      String exe) {}
+
   /** A file version node's attributes as the store's look-up gives them. */
   record FileAttributes(String path, int version, Long size) {}
 
@@ -94,6 +114,9 @@ final class MemoryGraph {
     final long time;
     final Proc proc;
     final Inode inode;
+    // The time of the version this read saw (the latest at or before it), kept as versions come
+    // and go, so that a walk does not search the inode's versions for every read.
+    long saw;
 
     Use(long id, String kind, long time, Proc proc, Inode inode) {
       this.id = id;
@@ -156,11 +179,48 @@ final class MemoryGraph {
 
   // ---- changes (rows as the store holds them; null for NULL) ----
 
-  void process(String host, int pid, long start, Integer uid, Integer gid) {
+  void process(
+      String host,
+      int pid,
+      long start,
+      Integer uid,
+      Integer gid,
+      String userName,
+      String cwd,
+      String exe,
+      String cmdline,
+      Long end,
+      Integer exitCode) {
     Proc p = proc(host, pid, start);
     p.row = true;
     p.uid = uid;
     p.gid = gid;
+    p.cmdline = cmdline;
+    p.cwd = intern(cwd);
+    p.user = userName != null ? intern(userName) : uid == null ? null : intern(uid.toString());
+    p.exe = intern(exe);
+    p.end = end == null ? NO_TIME : end;
+    p.exitCode = exitCode;
+  }
+
+  /** The process row with this key, or null. */
+  Proc row(String host, int pid, long start) {
+    Proc p = procs.get(new ProcKey(host, pid, start));
+    return p != null && p.row ? p : null;
+  }
+
+  /** array_to_string(argv, ' '): the elements that are not NULL, separated by one space. */
+  static String joined(String[] argv) {
+    StringBuilder b = new StringBuilder();
+    for (String a : argv) {
+      if (a != null) {
+        if (b.length() > 0) {
+          b.append(' ');
+        }
+        b.append(a);
+      }
+    }
+    return b.toString();
   }
 
   void processDeleted(String host, int pid, long start) {
@@ -169,6 +229,12 @@ final class MemoryGraph {
       p.row = false;
       p.uid = null;
       p.gid = null;
+      p.cmdline = null;
+      p.cwd = null;
+      p.user = null;
+      p.exe = null;
+      p.end = NO_TIME;
+      p.exitCode = null;
     }
   }
 
@@ -201,6 +267,9 @@ final class MemoryGraph {
         new Version(
             id(host, eventId), time, intern(cause), p, size == null ? NO_SIZE : size, f, writer);
     insert(f.versions, v, BY_VERSION_TIME);
+    if (!loading) {
+      resee(f, time);
+    }
     if (writer != null) {
       if (writer.wrote == null) {
         writer.wrote = new ArrayList<>(1);
@@ -213,7 +282,7 @@ final class MemoryGraph {
    * Before an updated file version's new row: takes the row with its key away, looked for where the
    * new row says (the update attaching a writer changes neither inode nor time).
    */
-  void removeVersion(String host, String eventId, String fs, long inode) {
+  Version removeVersion(String host, String eventId, String fs, long inode) {
     long id = id(host, eventId);
     Inode f = inodes.get(new FileKey(host, fs, inode));
     Version old = null;
@@ -229,9 +298,11 @@ final class MemoryGraph {
       throw new Reload("an updated file version was not where its new row says");
     }
     f.versions.remove(old);
+    resee(f, old.time);
     if (old.writer != null) {
       old.writer.wrote.remove(old);
     }
+    return old;
   }
 
   void use(
@@ -260,6 +331,9 @@ final class MemoryGraph {
       f.uses = new ArrayList<>(2);
     }
     insert(f.uses, u, BY_USE_TIME);
+    if (!loading) {
+      u.saw = current(f, u.time);
+    }
   }
 
   /**
@@ -315,6 +389,9 @@ final class MemoryGraph {
       f.versions.sort(BY_VERSION_TIME);
       if (f.uses != null) {
         f.uses.sort(BY_USE_TIME);
+        for (Use u : f.uses) {
+          u.saw = current(f, u.time);
+        }
       }
     }
     for (Proc p : procs.values()) {
@@ -323,6 +400,30 @@ final class MemoryGraph {
       }
     }
     loading = false;
+  }
+
+  /** After a version at {@code t} came or went: the reads from {@code t} on see again. */
+  private static void resee(Inode f, long t) {
+    if (f.uses == null) {
+      return;
+    }
+    int lo = 0;
+    int hi = f.uses.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (f.uses.get(mid).time < t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    // Only reads before the next version are affected; after it they see that one or a later one.
+    int next = after(f.versions, t);
+    long until = next < f.versions.size() ? f.versions.get(next).time : LevelWalk.INFINITY;
+    for (int j = lo; j < f.uses.size() && f.uses.get(j).time < until; j++) {
+      Use u = f.uses.get(j);
+      u.saw = current(f, u.time);
+    }
   }
 
   private <T> void insert(List<T> list, T item, Comparator<T> order) {
@@ -349,7 +450,7 @@ final class MemoryGraph {
    * look-up would: exactly one version at that time, with a path. Otherwise null (the store has to
    * find a path in the names or reads, or choose among versions of equal time).
    */
-  FileAttributes attributes(LevelWalk.Key k) {
+  FileAttributes fileAttributes(LevelWalk.Key k) {
     Inode f = inodes.get(new FileKey(k.host(), k.fs(), k.id()));
     if (f == null) {
       return null;
@@ -361,6 +462,25 @@ final class MemoryGraph {
     }
     Version v = f.versions.get(first);
     return new FileAttributes(v.path, end, v.size == NO_SIZE ? null : v.size);
+  }
+
+  /**
+   * A process node's attributes, or null when the store has to be asked (an infinite end time,
+   * which the store's driver turns into a date the graph does not make up).
+   */
+  ProcessAttributes processAttributes(LevelWalk.Key k) {
+    Proc p =
+        k.id() < Integer.MIN_VALUE || k.id() > Integer.MAX_VALUE
+            ? null
+            : procs.get(new ProcKey(k.host(), (int) k.id(), k.t()));
+    if (p == null || !p.row) {
+      return new ProcessAttributes(null, null, null, null, null, null, null);
+    }
+    if (p.end == Long.MIN_VALUE || p.end == Long.MAX_VALUE) {
+      return null;
+    }
+    return new ProcessAttributes(
+        p.cmdline, p.cwd, p.user, p.uid, p.end == NO_TIME ? null : p.end, p.exitCode, p.exe);
   }
 
   // ---- the walk's hops ----
@@ -474,8 +594,7 @@ final class MemoryGraph {
         if (u.time > bound) {
           break;
         }
-        out.add(
-            new LevelWalk.Hop(1, i, fileKey(u.inode, current(u.inode, u.time)), "used", u.kind));
+        out.add(new LevelWalk.Hop(1, i, fileKey(u.inode, u.saw), "used", u.kind));
       }
     }
     if (p.informants != null) {

@@ -5,6 +5,7 @@ import io.ursprung.backend.http.Access;
 import io.ursprung.backend.http.IngestMetrics;
 import io.ursprung.backend.http.Metrics;
 import io.ursprung.backend.http.Routes;
+import io.ursprung.db.lineage.GraphCache;
 import io.ursprung.db.status.IngestStatus;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -22,14 +23,17 @@ public final class MetricsResource {
   private final Metrics metrics;
   private final IngestStatus status;
   private final Clock clock;
+  private final GraphCache cache;
 
   /**
    * @param status the ingest status, or null where there is none (test fakes)
+   * @param cache the lineage cache, or null when it is not configured
    */
-  public MetricsResource(Metrics metrics, IngestStatus status, Clock clock) {
+  public MetricsResource(Metrics metrics, IngestStatus status, Clock clock, GraphCache cache) {
     this.metrics = metrics;
     this.status = status;
     this.clock = clock;
+    this.cache = cache;
   }
 
   public void register(Routes routes) {
@@ -38,7 +42,32 @@ public final class MetricsResource {
         Access.ADMIN,
         ctx ->
             ctx.contentType("text/plain; version=0.0.4")
-                .result(metrics.render() + (status == null ? "" : ingest())));
+                .result(metrics.render() + (status == null ? "" : ingest()) + lineageCache()));
+  }
+
+  private String lineageCache() {
+    if (cache == null) {
+      return "";
+    }
+    return "# HELP ursprung_lineage_cache_ready 1 while lineage walks can hop over the in-memory"
+        + " graph.\n"
+        + "# TYPE ursprung_lineage_cache_ready gauge\n"
+        + "ursprung_lineage_cache_ready "
+        + (cache.ready() ? 1 : 0)
+        + "\n"
+        + "# HELP ursprung_lineage_cache_loads_total Times the in-memory graph was loaded.\n"
+        + "# TYPE ursprung_lineage_cache_loads_total counter\n"
+        + "ursprung_lineage_cache_loads_total "
+        + cache.loads()
+        + "\n"
+        + "# HELP ursprung_lineage_walks_total Lineage walks by where their hops came from.\n"
+        + "# TYPE ursprung_lineage_walks_total counter\n"
+        + "ursprung_lineage_walks_total{from=\"memory\"} "
+        + cache.walksFromMemory()
+        + "\n"
+        + "ursprung_lineage_walks_total{from=\"sql\"} "
+        + cache.walksFromSql()
+        + "\n";
   }
 
   private String ingest() {

@@ -46,16 +46,17 @@ class LineageCacheIT {
       assertTrue(cache.loads() > loadsBefore, "the truncate did not make the cache load again");
 
       // A copy of the whole graph under other host names, inserted while the cache follows: these
-      // rows reach it through the stream only.
+      // rows reach it through the stream only. The versions come last, after the reads of them,
+      // so that each one changes which version earlier-stored reads saw.
       long loads = cache.loads();
       for (String[] t :
           new String[][] {
             {"processes", "'host', 'c' || x.host"},
             {"files", "'host', 'c' || x.host"},
             {"file_names", "'host', 'c' || x.host, 'proc_host', 'c' || x.proc_host"},
-            {"file_versions", "'host', 'c' || x.host, 'proc_host', 'c' || x.proc_host"},
             {"used", "'host', 'c' || x.host, 'file_host', 'c' || x.file_host"},
-            {"was_informed_by", "'host', 'c' || x.host"}
+            {"was_informed_by", "'host', 'c' || x.host"},
+            {"file_versions", "'host', 'c' || x.host, 'proc_host', 'c' || x.proc_host"}
           }) {
         exec(
             db,
@@ -88,6 +89,14 @@ class LineageCacheIT {
               + "  ORDER BY host, pid) p WHERE p.host = u.host AND u.ctid IN"
               + "  (SELECT ctid FROM used WHERE pid IS NOT NULL ORDER BY event_id LIMIT 25)");
       exec(db, "UPDATE processes SET uid = 1001, gid = 300 WHERE pid % 5 = 0");
+      // argv with NULL elements (array_to_string leaves them out), and a long argv stored out of
+      // line: an update that does not change it sends it as "unchanged".
+      exec(db, "UPDATE processes SET argv = ARRAY['tool', NULL, '-x'] WHERE pid % 7 = 0");
+      exec(
+          db,
+          "UPDATE processes SET argv = ARRAY['tool', (SELECT string_agg(md5(i::text), '')"
+              + " FROM generate_series(1, 300) i)], cwd = NULL WHERE pid % 11 = 0");
+      exec(db, "UPDATE processes SET exit_code = 3, end_time = start_time WHERE pid % 11 = 0");
       assertTrue(count(db, "SELECT count(*) FROM used WHERE source = 'scale'") == 0);
       compare(db, cache, now);
       assertEquals(loads, cache.loads(), "an update made the cache load everything again");
