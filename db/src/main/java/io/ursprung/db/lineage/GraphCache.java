@@ -201,6 +201,13 @@ public final class GraphCache implements AutoCloseable {
           said = e.getMessage();
         }
         pause = 60_000;
+      } catch (OutOfMemoryError e) {
+        // The graph does not fit: drop what was loaded and stay off rather than load again and
+        // again; the backend goes on answering in SQL.
+        drop();
+        state = "off: the graph does not fit in the heap; raise -Xmx or set lineage.cache=false";
+        LOG.error("lineage cache off, walks run in SQL: the graph does not fit in the heap");
+        return;
       } catch (Exception e) {
         state = "retrying: " + e.getMessage();
         if (!closed) {
