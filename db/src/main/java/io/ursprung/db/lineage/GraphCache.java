@@ -126,7 +126,7 @@ public final class GraphCache implements AutoCloseable {
    * The graph, caught up with everything committed before this call, or null (walk in SQL then).
    * {@code c} is a pooled connection in auto-commit mode; one statement is run on it.
    */
-  MemoryGraph current(Connection c) throws SQLException {
+  MemoryGraph current(Connection c) {
     if (graph == null) {
       fromSql.incrementAndGet();
       return null;
@@ -136,6 +136,11 @@ public final class GraphCache implements AutoCloseable {
         ResultSet rs = s.executeQuery("SELECT pg_current_wal_flush_lsn()::text")) {
       rs.next();
       target = LogSequenceNumber.valueOf(rs.getString(1)).asLong();
+    } catch (SQLException e) {
+      // A server in recovery (a standby) has no flush position to wait for: walk in SQL.
+      LOG.debug("lineage walk runs in SQL: {}", e.toString());
+      fromSql.incrementAndGet();
+      return null;
     }
     MemoryGraph g = await(target) ? graph : null;
     (g == null ? fromSql : fromMemory).incrementAndGet();

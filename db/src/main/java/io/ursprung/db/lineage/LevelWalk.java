@@ -798,6 +798,10 @@ final class LevelWalk {
   }
 
   static int byCodePoint(String a, String b) {
+    if (a == b) {
+      // Hosts and kinds of the in-memory graph's keys are one shared string each.
+      return 0;
+    }
     int i = 0;
     int j = 0;
     while (i < a.length() && j < b.length()) {
