@@ -241,14 +241,18 @@ public final class GraphCache implements AutoCloseable {
     }
   }
 
-  private Connection plain() throws SQLException {
+  private Properties properties() {
     Properties p = new Properties();
     PGProperty.USER.set(p, user);
     if (password != null && !password.isEmpty()) {
       PGProperty.PASSWORD.set(p, password);
     }
     PGProperty.APPLICATION_NAME.set(p, "ursprung-lineage-cache");
-    return DriverManager.getConnection(url, p);
+    return p;
+  }
+
+  private Connection plain() throws SQLException {
+    return DriverManager.getConnection(url, properties());
   }
 
   private void check() throws SQLException, Off {
@@ -283,12 +287,7 @@ public final class GraphCache implements AutoCloseable {
   private void follow() throws SQLException, Off {
     check();
     state = "loading";
-    Properties p = new Properties();
-    PGProperty.USER.set(p, user);
-    if (password != null && !password.isEmpty()) {
-      PGProperty.PASSWORD.set(p, password);
-    }
-    PGProperty.APPLICATION_NAME.set(p, "ursprung-lineage-cache");
+    Properties p = properties();
     PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
     PGProperty.REPLICATION.set(p, "database");
     PGProperty.PREFER_QUERY_MODE.set(p, "simple");

@@ -266,7 +266,7 @@ final class MemoryGraph {
     Version v =
         new Version(
             id(host, eventId), time, intern(cause), p, size == null ? NO_SIZE : size, f, writer);
-    insert(f.versions, v, BY_VERSION_TIME);
+    insert(f.versions, v, w -> w.time);
     if (!loading) {
       resee(f, time);
     }
@@ -283,17 +283,8 @@ final class MemoryGraph {
    * new row says (the update attaching a writer changes neither inode nor time).
    */
   Version removeVersion(String host, String eventId, String fs, long inode) {
-    long id = id(host, eventId);
     Inode f = inodes.get(new FileKey(host, fs, inode));
-    Version old = null;
-    if (f != null) {
-      for (Version v : f.versions) {
-        if (v.id == id) {
-          old = v;
-          break;
-        }
-      }
-    }
+    Version old = f == null ? null : byId(f.versions, v -> v.id, id(host, eventId));
     if (old == null) {
       throw new Reload("an updated file version was not where its new row says");
     }
@@ -326,11 +317,11 @@ final class MemoryGraph {
     if (p.reads == null) {
       p.reads = new ArrayList<>(2);
     }
-    insert(p.reads, u, BY_USE_TIME);
+    insert(p.reads, u, r -> r.time);
     if (f.uses == null) {
       f.uses = new ArrayList<>(2);
     }
-    insert(f.uses, u, BY_USE_TIME);
+    insert(f.uses, u, r -> r.time);
     if (!loading) {
       u.saw = current(f, u.time);
     }
@@ -346,15 +337,7 @@ final class MemoryGraph {
       return;
     }
     Inode f = inodes.get(new FileKey(fileHost, fs, inode));
-    Use old = null;
-    if (f != null && f.uses != null) {
-      for (Use u : f.uses) {
-        if (u.id == id) {
-          old = u;
-          break;
-        }
-      }
-    }
+    Use old = f == null || f.uses == null ? null : byId(f.uses, u -> u.id, id);
     if (old == null) {
       throw new Reload("an updated used row was not where its new row says");
     }
@@ -383,6 +366,16 @@ final class MemoryGraph {
     q.informed.add(w);
   }
 
+  /** The row of {@code rows} whose key hashes to {@code id}, or null. */
+  private static <T> T byId(List<T> rows, java.util.function.ToLongFunction<T> key, long id) {
+    for (T row : rows) {
+      if (key.applyAsLong(row) == id) {
+        return row;
+      }
+    }
+    return null;
+  }
+
   /** After a bulk load (rows in any order): sorts what the walk searches by time. */
   void loaded() {
     for (Inode f : inodes.values()) {
@@ -407,16 +400,7 @@ final class MemoryGraph {
     if (f.uses == null) {
       return;
     }
-    int lo = 0;
-    int hi = f.uses.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (f.uses.get(mid).time < t) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
+    int lo = bound(f.uses, u -> u.time, t, false);
     // Only reads before the next version are affected; after it they see that one or a later one.
     int next = after(f.versions, t);
     long until = next < f.versions.size() ? f.versions.get(next).time : LevelWalk.INFINITY;
@@ -426,23 +410,13 @@ final class MemoryGraph {
     }
   }
 
-  private <T> void insert(List<T> list, T item, Comparator<T> order) {
+  private <T> void insert(List<T> list, T item, java.util.function.ToLongFunction<T> time) {
     if (loading) {
       list.add(item);
       return;
     }
-    // After the last element with an equal time, as rows arriving later would come in the table.
-    int lo = 0;
-    int hi = list.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (order.compare(list.get(mid), item) <= 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    list.add(lo, item);
+    // After the last row with an equal time, as rows arriving later would come in the table.
+    list.add(bound(list, time, time.applyAsLong(item), true), item);
   }
 
   /**
@@ -537,26 +511,26 @@ final class MemoryGraph {
 
   /** Index of the first version with a time above {@code t}. */
   private static int after(List<Version> versions, long t) {
-    int lo = 0;
-    int hi = versions.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (versions.get(mid).time <= t) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+    return bound(versions, v -> v.time, t, true);
   }
 
   /** Index of the first version with a time at or above {@code t}. */
   private static int from(List<Version> versions, long t) {
+    return bound(versions, v -> v.time, t, false);
+  }
+
+  /**
+   * In a list sorted by time: the index of the first row with a time above {@code t} ({@code
+   * above}) or at or above it.
+   */
+  private static <T> int bound(
+      List<T> rows, java.util.function.ToLongFunction<T> time, long t, boolean above) {
     int lo = 0;
-    int hi = versions.size();
+    int hi = rows.size();
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (versions.get(mid).time < t) {
+      long m = time.applyAsLong(rows.get(mid));
+      if (m < t || (above && m == t)) {
         lo = mid + 1;
       } else {
         hi = mid;
@@ -620,17 +594,7 @@ final class MemoryGraph {
     long next = n < f.versions.size() ? f.versions.get(n).time : LevelWalk.INFINITY;
     if (f.uses != null) {
       Map<Proc, Object[]> readers = new LinkedHashMap<>();
-      int lo = 0;
-      int hi = f.uses.size();
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (f.uses.get(mid).time < t) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      for (int j = lo; j < f.uses.size(); j++) {
+      for (int j = bound(f.uses, u -> u.time, t, false); j < f.uses.size(); j++) {
         Use u = f.uses.get(j);
         if (u.time >= next) {
           break;
