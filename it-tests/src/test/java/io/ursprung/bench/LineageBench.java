@@ -35,14 +35,16 @@ import java.util.function.Supplier;
  * <p>Run: {@code mvn -pl it-tests test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.ursprung.bench.LineageBench}. Server: {@code URSPRUNG_TEST_JDBC_URL} (the
  * maintenance database, default {@code jdbc:postgresql://127.0.0.1:5432/postgres}) and {@code
- * URSPRUNG_TEST_JDBC_USER}. {@code --drop} drops the database afterwards; {@code --compare} also
- * times one call of {@code lineage_graph} (V71) against the service's level-by-level walk on the
- * same starts, alternating. {@code -Dbench.database=NAME} uses another database than {@code
- * ursprung_bench} (e.g. a copy made with {@code CREATE DATABASE ... TEMPLATE ursprung_bench}, to
- * time a schema change against the original); {@code --no-migrate} leaves its schema as it is
- * instead of applying pending migrations. {@code -Dbench.against=OTHER} also times the same queries
- * on the database OTHER (holding the same graph, its schema left as it is), alternating with this
- * one on the same starts, and checks that every pair of answers is equal.
+ * URSPRUNG_TEST_JDBC_USER}. The service runs as the backend runs it: with the lineage cache ({@code
+ * GraphCache}; the server needs {@code wal_level = logical}), whose load time and heap are printed
+ * first; {@code --no-cache} times the SQL walk alone. {@code --drop} drops the database afterwards;
+ * {@code --compare} also times the SQL level walk against the cached walk on the same starts,
+ * alternating. {@code -Dbench.database=NAME} uses another database than {@code ursprung_bench}
+ * (e.g. a copy made with {@code CREATE DATABASE ... TEMPLATE ursprung_bench}, to time a schema
+ * change against the original); {@code --no-migrate} leaves its schema as it is instead of applying
+ * pending migrations. {@code -Dbench.against=OTHER} also times the same queries on the database
+ * OTHER (holding the same graph, its schema left as it is), alternating with this one on the same
+ * starts, and checks that every pair of answers is equal.
  */
 public final class LineageBench {
 

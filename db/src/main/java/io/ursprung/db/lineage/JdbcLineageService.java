@@ -166,7 +166,8 @@ public final class JdbcLineageService implements LineageService {
 
   /**
    * Walks hop over {@code cache}'s in-memory graph whenever it is caught up with the store, and in
-   * SQL otherwise; node attributes always come from the store. Null: always SQL.
+   * SQL otherwise; node attributes come from it too where it holds what the store's look-up would
+   * give. Null: always SQL.
    */
   public JdbcLineageService withCache(GraphCache cache) {
     this.cache = cache;

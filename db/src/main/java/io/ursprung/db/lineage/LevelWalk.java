@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * one round trip per level and kind: a 20-node, depth-10 answer takes 2 to 3 ms more than the one
  * call (docs/performance.md).
  *
+ * <p>With a {@link MemoryGraph} (the backend's lineage cache, caught up with the store), each
+ * level's hops and most node attributes come from memory instead, under its read lock for the whole
+ * walk; the rest is the same, so the answers are too.
+ *
  * <p>Node keys travel as microseconds since the epoch with the two infinities as the smallest and
  * largest long ({@code lineage_key_us} / {@code lineage_key_ts}, V82), so they compare here as in
  * SQL. Text parts of a key compare by code point, which is the database's order under the C and
@@ -221,7 +225,8 @@ final class LevelWalk {
   private final boolean viaFork;
   private final int split;
   private final AtomicLong splits;
-  private Map<Key, String> texts = new HashMap<>();
+  // Node ids by key, for the walk's own thread (sized in walk()).
+  private Map<Key, String> texts;
   private final MemoryGraph graph;
   private Connection helper;
   private boolean helperTried;
