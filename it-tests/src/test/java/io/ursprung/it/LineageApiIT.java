@@ -4,12 +4,19 @@ import static io.ursprung.it.ConsumerHarness.await;
 import static io.ursprung.it.ConsumerHarness.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ursprung.backend.Backend;
 import io.ursprung.consumer.Source;
+import io.ursprung.db.auth.Role;
+import io.ursprung.db.auth.Viewer;
 import io.ursprung.db.graph.GraphStore;
+import io.ursprung.db.lineage.Direction;
+import io.ursprung.db.lineage.JdbcLineageService;
+import io.ursprung.db.lineage.LineageGraph;
+import io.ursprung.db.lineage.Node;
 import io.ursprung.events.ProvEvent;
 import io.ursprung.testkit.KafkaExtension;
 import io.ursprung.testkit.PostgresExtension;
@@ -22,9 +29,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,6 +203,80 @@ class LineageApiIT {
     List<String> ids = new ArrayList<>();
     g.get("nodes").forEach(n -> ids.add(n.get("id").asText()));
     assertEquals(ids.size(), ids.stream().distinct().count());
+  }
+
+  /**
+   * The backend as configured (lineage cache on) answers walks from memory once the cache has
+   * loaded, when the server allows it, with the answer the SQL walk gives.
+   */
+  @Test
+  void walksComeFromTheLineageCacheWithTheSqlWalksAnswer() throws Exception {
+    String walLevel;
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW wal_level")) {
+      rs.next();
+      walLevel = rs.getString(1);
+    }
+    assumeTrue(
+        "logical".equals(walLevel),
+        "the server's wal_level is " + walLevel + ": the backend's lineage cache stays off");
+    await(
+        "the lineage cache loaded",
+        Duration.ofSeconds(60),
+        () -> metric("ursprung_lineage_cache_ready") == 1);
+    long fromMemory = metric("ursprung_lineage_walks_total{from=\"memory\"}");
+    JsonNode g =
+        ok(
+            "/api/v1/lineage?host=worker01&direction=upstream&depth=30&limit=5000&path="
+                + q(ETL + "out/rows.sorted.gz"),
+            bob);
+    assertEquals(fromMemory + 1, metric("ursprung_lineage_walks_total{from=\"memory\"}"));
+    LineageGraph sql =
+        new JdbcLineageService(db.dataSource())
+            .fromFile(
+                new Viewer(0, "bob", Role.VIEWER, Set.of(1001), Set.of()),
+                "worker01",
+                ETL + "out/rows.sorted.gz",
+                null,
+                Direction.UPSTREAM,
+                30,
+                5000)
+            .orElseThrow();
+    List<String> ids = new ArrayList<>();
+    g.get("nodes").forEach(n -> ids.add(n.get("id").asText()));
+    assertEquals(sql.nodes().stream().map(Node::id).toList(), ids);
+    Set<String> edges = new HashSet<>();
+    g.get("edges")
+        .forEach(
+            e ->
+                edges.add(
+                    e.get("from").asText()
+                        + " "
+                        + e.get("to").asText()
+                        + " "
+                        + e.get("type").asText()
+                        + " "
+                        + e.get("kind").asText()));
+    Set<String> sqlEdges = new HashSet<>();
+    sql.edges()
+        .forEach(e -> sqlEdges.add(e.from() + " " + e.to() + " " + e.type() + " " + e.kind()));
+    assertEquals(sqlEdges, edges);
+    assertTrue(sql.nodes().size() > 10, "a small answer: " + sql.nodes().size());
+  }
+
+  /** A sample of /api/v1/metrics, e.g. {@code ursprung_lineage_cache_ready}; -1 when absent. */
+  long metric(String series) {
+    try {
+      for (String line : get("/api/v1/metrics", ADMIN_TOKEN).body().split("\n")) {
+        if (line.startsWith(series + " ")) {
+          return Long.parseLong(line.substring(series.length() + 1).trim());
+        }
+      }
+      return -1;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
