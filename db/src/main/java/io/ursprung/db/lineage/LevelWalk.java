@@ -607,6 +607,8 @@ final class LevelWalk {
     }
   }
 
+  // The look-ups below may run on the helper thread: node ids are built here (Key.text), not taken
+  // from the walk's own table of them.
   private static void processNodes(
       Connection c, List<Key> keys, Map<Key, int[]> nodes, Map<Key, Node> made)
       throws SQLException {

@@ -226,15 +226,9 @@ final class MemoryGraph {
   void processDeleted(String host, int pid, long start) {
     Proc p = procs.get(new ProcKey(host, pid, start));
     if (p != null) {
+      // Edges may still name it: the key stays, what the row said goes.
+      process(host, pid, start, null, null, null, null, null, null, null, null);
       p.row = false;
-      p.uid = null;
-      p.gid = null;
-      p.cmdline = null;
-      p.cwd = null;
-      p.user = null;
-      p.exe = null;
-      p.end = NO_TIME;
-      p.exitCode = null;
     }
   }
 

@@ -213,6 +213,22 @@ class GraphCacheTest {
     assertNull(g.fileAttributes(new LevelWalk.Key("f", "h", "8:1", 7, 11, 11)));
   }
 
+  @Test
+  void aDeletedProcessRowKeepsItsKeyAndLosesWhatItSaid() {
+    MemoryGraph g = new MemoryGraph();
+    g.process("h", 1, 100, 1000, 100, "bob", "/", "/bin/cat", "cat f", 200L, 0);
+    g.loaded();
+    LevelWalk.Key k = new LevelWalk.Key("p", "h", "", 1, 100, 100);
+    assertEquals(
+        new MemoryGraph.ProcessAttributes("cat f", "/", "bob", 1000, 200L, 0, "/bin/cat"),
+        g.processAttributes(k));
+    g.processDeleted("h", 1, 100);
+    assertEquals(
+        new MemoryGraph.ProcessAttributes(null, null, null, null, null, null, null),
+        g.processAttributes(k));
+    assertNull(g.row("h", 1, 100));
+  }
+
   private static List<Long> seen(List<LevelWalk.Hop> hops) {
     return hops.stream().map(h -> h.to().t()).sorted().toList();
   }
