@@ -19,7 +19,10 @@ public final class GraphBatch {
   final Map<ProcessRow.Key, ProcessRow> processes = new LinkedHashMap<>();
   final List<Rows.Exec> execs = new ArrayList<>();
   final Map<Rows.FileKey, Rows.File> files = new LinkedHashMap<>();
+  // Names that change or end a file's name (create, rename, link, unlink, ...): every one is kept.
   final List<Rows.FileName> names = new ArrayList<>();
+  // Opens and execs only show a name in use: the earliest per name and hour is kept (Sighting).
+  final Map<Sighting, Rows.FileName> sightings = new LinkedHashMap<>();
   final List<Rows.Version> versions = new ArrayList<>();
   final List<Rows.Used> used = new ArrayList<>();
   final List<Rows.Informed> informed = new ArrayList<>();
@@ -54,6 +57,7 @@ public final class GraphBatch {
         && processes.isEmpty()
         && files.isEmpty()
         && names.isEmpty()
+        && sightings.isEmpty()
         && versions.isEmpty()
         && used.isEmpty()
         && informed.isEmpty()
@@ -102,8 +106,52 @@ public final class GraphBatch {
                 a.firstSeen().isBefore(b.firstSeen()) ? a.firstSeen() : b.firstSeen()));
   }
 
+  /**
+   * A name of a file. An open or exec ({@link Rows#isSighting}) is merged with the batch's other
+   * sightings of the same name in the same hour: the earliest stays (see {@link Sighting}).
+   */
   public void name(Rows.FileName row) {
-    names.add(row);
+    if (Rows.isSighting(row.op())) {
+      sightings.merge(Sighting.of(row), row, Sighting::earlier);
+    } else {
+      names.add(row);
+    }
+  }
+
+  /**
+   * What makes two sightings of a name the same {@code file_names} row: the file, the path, the op
+   * and the UTC hour, as the unique index {@code file_names_sighting} (V84) has it.
+   *
+   * <p>Why: the path history used to keep a row per open, which made it the largest table the
+   * consumer writes (most events are opens of the same few files) while saying nothing the {@code
+   * used} edges do not say. What the history is for is which names an inode had and when. Changes
+   * of name (create, rename, link, unlink, ...) are all kept; a name in use is kept once an hour,
+   * so the name an inode had at any time is still known to the hour when the change itself was not
+   * seen (an inode reused by a file made before capture began, a rename on an unwatched node).
+   */
+  record Sighting(String host, String fs, long inode, String path, String op, long hour) {
+    static Sighting of(Rows.FileName n) {
+      return new Sighting(
+          n.file().host(),
+          n.file().fs(),
+          n.file().inode(),
+          n.path(),
+          n.op(),
+          Math.floorDiv(n.time().getEpochSecond(), 3600));
+    }
+
+    /**
+     * The row that stays: the earlier, then the smaller event id. The same order as the store's
+     * upsert (event ids compared as bytes there, {@code COLLATE "C"}; they are ASCII), so that the
+     * row kept does not depend on how events fall into batches.
+     */
+    static Rows.FileName earlier(Rows.FileName a, Rows.FileName b) {
+      int c = a.time().compareTo(b.time());
+      if (c == 0) {
+        c = a.eventId().compareTo(b.eventId());
+      }
+      return c <= 0 ? a : b;
+    }
   }
 
   public void version(Rows.Version row) {
@@ -151,7 +199,7 @@ public final class GraphBatch {
     m.put("processes", processes.size());
     m.put("process_execs", execs.size());
     m.put("files", files.size());
-    m.put("file_names", names.size());
+    m.put("file_names", names.size() + sightings.size());
     m.put("file_versions", versions.size());
     m.put("used", used.size());
     m.put("was_informed_by", informed.size());
@@ -183,8 +231,11 @@ public final class GraphBatch {
     return Collections.unmodifiableList(derived);
   }
 
+  /** The name rows: changes of name in order, then the sightings kept. */
   public List<Rows.FileName> nameRows() {
-    return Collections.unmodifiableList(names);
+    List<Rows.FileName> all = new ArrayList<>(names);
+    all.addAll(sightings.values());
+    return Collections.unmodifiableList(all);
   }
 
   public List<Rows.Socket> socketRows() {

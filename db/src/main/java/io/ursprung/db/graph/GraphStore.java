@@ -105,8 +105,31 @@ public final class GraphStore {
           .append(t)
           .append(" INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;");
     }
+    // Opens and execs of file_names, which are merged (UPSERT_SIGHTINGS), not inserted.
+    sb.append(
+        "CREATE TEMP TABLE IF NOT EXISTS stage_file_sightings (LIKE file_names INCLUDING DEFAULTS)"
+            + " ON COMMIT DELETE ROWS;");
     CREATE_STAGES = sb.toString();
   }
+
+  /**
+   * Keeps the earliest sighting of a name per file, op and UTC hour (GraphBatch.Sighting): the
+   * conflict target is the partial unique index file_names_sighting (V84), and a later or equal
+   * sighting changes nothing, so a batch seen again is a no-op and the row kept does not depend on
+   * the order the batches come in.
+   */
+  private static final String UPSERT_SIGHTINGS =
+      "INSERT INTO file_names AS n ("
+          + COLS_NAMES
+          + ") SELECT "
+          + COLS_NAMES
+          + " FROM stage_file_sightings"
+          + " ON CONFLICT (host, fs, inode, path, op,"
+          + " (date_trunc('hour', time AT TIME ZONE 'UTC'))) WHERE op IN ('open', 'exec')"
+          + " DO UPDATE SET event_id = EXCLUDED.event_id, time = EXCLUDED.time,"
+          + " proc_host = EXCLUDED.proc_host, pid = EXCLUDED.pid, start_time = EXCLUDED.start_time"
+          + " WHERE EXCLUDED.time < n.time OR (EXCLUDED.time = n.time"
+          + " AND EXCLUDED.event_id COLLATE \"C\" < n.event_id COLLATE \"C\");";
 
   /**
    * Sources whose graph rows are not in {@code event_archive}, by name, with what holds them:
@@ -396,6 +419,11 @@ public final class GraphStore {
           return false;
         }
       }
+      for (Rows.FileName n : b.sightings.values()) {
+        if (!ids.contains(n.eventId())) {
+          return false;
+        }
+      }
       for (Rows.Exec e : b.execs) {
         if (!ids.contains(e.eventId())) {
           return false;
@@ -476,6 +504,15 @@ public final class GraphStore {
       }
       if (load(copy, direct, "file_names", COLS_NAMES, b.names.size(), t -> namesRows(b, t))) {
         sql.append(insertNothing("file_names", COLS_NAMES));
+      }
+      // Sightings are merged whichever way: a later batch may hold an earlier sighting.
+      if (stage(
+          copy,
+          "file_sightings",
+          COLS_NAMES,
+          b.sightings.size(),
+          t -> nameRows(b.sightings.values(), t))) {
+        sql.append(UPSERT_SIGHTINGS);
       }
       if (load(
           copy,
@@ -898,7 +935,11 @@ public final class GraphStore {
   }
 
   private static void namesRows(GraphBatch b, CopyText t) throws SQLException {
-    for (Rows.FileName n : b.names) {
+    nameRows(b.names, t);
+  }
+
+  private static void nameRows(Collection<Rows.FileName> rows, CopyText t) throws SQLException {
+    for (Rows.FileName n : rows) {
       t.add(n.file().host()).add(n.eventId()).add(n.path()).add(n.op()).add(n.file().fs());
       t.add(n.file().inode()).add(n.time()).add(n.procHost()).add(n.pid()).add(n.start()).end();
     }
@@ -977,7 +1018,15 @@ public final class GraphStore {
     raw(texts, cols, "processes", COLS_PROCESSES, t -> processesRows(b, t));
     raw(texts, cols, "process_execs", COLS_EXECS, t -> execsRows(b, t));
     raw(texts, cols, "files", COLS_FILES, t -> filesRows(b, t));
-    raw(texts, cols, "file_names", COLS_NAMES, t -> namesRows(b, t));
+    raw(
+        texts,
+        cols,
+        "file_names",
+        COLS_NAMES,
+        t -> {
+          namesRows(b, t);
+          nameRows(b.sightings.values(), t);
+        });
     raw(texts, cols, "file_versions", COLS_VERSIONS, t -> versionsRows(b, t));
     raw(texts, cols, "used", COLS_USED, t -> usedRows(b, t));
     raw(texts, cols, "was_informed_by", COLS_INFORMED, t -> informedRows(b, t));

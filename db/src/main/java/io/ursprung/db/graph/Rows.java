@@ -80,6 +80,14 @@ public final class Rows {
   /** A file-system object ({@code files}). */
   public record File(FileKey key, String objectType, Instant firstSeen) {}
 
+  /**
+   * Whether a name row only shows a name in use ({@code open}, {@code exec}), as opposed to one
+   * that makes, changes or ends a name: see {@link GraphBatch#name}.
+   */
+  public static boolean isSighting(String op) {
+    return "open".equals(op) || "exec".equals(op);
+  }
+
   /** One event naming a file ({@code file_names}). */
   public record FileName(
       String eventId,

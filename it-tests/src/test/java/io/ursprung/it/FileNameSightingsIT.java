@@ -1,0 +1,192 @@
+package io.ursprung.it;
+
+import static io.ursprung.it.Workload.ev;
+import static io.ursprung.it.Workload.open;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.ursprung.consumer.AuditdMapper;
+import io.ursprung.db.graph.GraphBatch;
+import io.ursprung.db.graph.GraphStore;
+import io.ursprung.events.FileAccess;
+import io.ursprung.events.ProcessRef;
+import io.ursprung.events.ProvEvent;
+import io.ursprung.testkit.PostgresExtension;
+import io.ursprung.testkit.TestDatabase;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The path history keeps every change of name and, of the opens of a name, the earliest of each
+ * hour (V84): the same rows whatever batches the events fall into and in whatever order the batches
+ * come, and a batch written again changes nothing.
+ */
+@ExtendWith(PostgresExtension.class)
+class FileNameSightingsIT {
+  static final Instant T = Instant.parse("2026-11-20T10:40:00Z");
+  static final String HOST = "names01";
+  static final String QUERY =
+      "SELECT op, path, event_id, time, pid FROM file_names WHERE host = '"
+          + HOST
+          + "' ORDER BY time, op, event_id";
+
+  /** 60 opens of two libraries by 30 processes over 40 minutes (two UTC hours), and a rename. */
+  static List<ProvEvent> events() {
+    List<ProvEvent> out = new ArrayList<>();
+    int s = 0;
+    for (int i = 0; i < 30; i++) {
+      ProcessRef p = new ProcessRef(100 + i, T.plusSeconds(80L * i));
+      Instant t = p.start().plusMillis(5);
+      out.add(ev(HOST, s++, t, open(p, "/lib/liba.so", 11, true, false, false)));
+      out.add(ev(HOST, s++, t.plusMillis(1), open(p, "/lib/libb.so", 12, true, false, false)));
+    }
+    ProcessRef mv = new ProcessRef(500, T.plusSeconds(600));
+    out.add(
+        ev(
+            HOST,
+            s++,
+            mv.start(),
+            new FileAccess(
+                mv,
+                FileAccess.Op.RENAME,
+                "/lib/libb.so",
+                12L,
+                "fe:01",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "/lib/libb.so.1",
+                null,
+                "file")));
+    return out;
+  }
+
+  static void write(GraphStore store, List<ProvEvent> events) throws Exception {
+    GraphBatch b = new GraphBatch();
+    for (ProvEvent e : events) {
+      AuditdMapper.map(e, ConsumerHarness.CODEC.toJson(e), "auditd", 0, 0L, b);
+    }
+    store.write(b);
+  }
+
+  static List<List<String>> rows(TestDatabase db, String sql) throws Exception {
+    List<List<String>> out = new ArrayList<>();
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          row.add(rs.getString(i));
+        }
+        out.add(row);
+      }
+    }
+    return out;
+  }
+
+  static void exec(TestDatabase db, String sql) throws Exception {
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  @Test
+  void theEarliestOpenOfEachHourStaysWhateverTheBatchesAndTheirOrder(TestDatabase db)
+      throws Exception {
+    GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
+    List<ProvEvent> events = events();
+
+    // One batch, in order: the reference.
+    write(store, events);
+    List<List<String>> reference = rows(db, QUERY);
+    // 10:40..10:59 and 11:00..11:19 for each library, the rename's two names and its version's.
+    List<String> summary = new ArrayList<>();
+    for (List<String> r : reference) {
+      summary.add(r.get(0) + " " + r.get(1) + " " + r.get(2));
+    }
+    assertEquals(
+        List.of(
+            "open /lib/liba.so names01:auditd:0:0",
+            "open /lib/libb.so names01:auditd:1:0",
+            "rename-from /lib/libb.so names01:auditd:60:0",
+            "rename-to /lib/libb.so.1 names01:auditd:60:0",
+            // 10:40 + 80 s * 15 = 11:00:00 (+5 ms): the first open of the next hour.
+            "open /lib/liba.so names01:auditd:30:0",
+            "open /lib/libb.so names01:auditd:31:0"),
+        summary);
+
+    // Written again as small batches: nothing changes.
+    for (int i = 0; i < events.size(); i += 7) {
+      write(store, events.subList(i, Math.min(events.size(), i + 7)));
+    }
+    assertEquals(reference, rows(db, QUERY));
+
+    // Batches in other orders into an empty graph: the same rows.
+    Random random = new Random(11);
+    for (int round = 0; round < 3; round++) {
+      store.truncateAll();
+      List<List<ProvEvent>> batches = new ArrayList<>();
+      for (int i = 0; i < events.size(); i += 5) {
+        batches.add(events.subList(i, Math.min(events.size(), i + 5)));
+      }
+      Collections.shuffle(batches, random);
+      for (List<ProvEvent> b : batches) {
+        write(store, b);
+      }
+      assertEquals(reference, rows(db, QUERY), "round " + round);
+    }
+  }
+
+  @Test
+  void theMigrationKeepsTheEarliestOpenOfEachHourOfAnOlderStore(TestDatabase db) throws Exception {
+    // A store as before V84: a row per open.
+    exec(db, "DROP INDEX file_names_sighting");
+    exec(
+        db,
+        "INSERT INTO file_names (host, event_id, path, op, fs, inode, time)"
+            + " SELECT 'm', 'e' || lpad(g::text, 3, '0'), '/lib/a', 'open', 'fe:01', 11,"
+            + " timestamptz '2026-11-20 10:30:00+00' + g * interval '1 minute'"
+            + " FROM generate_series(1, 90) g"
+            + " UNION ALL SELECT 'm', 'x' || g, '/lib/a', 'unlink', 'fe:01', 11,"
+            + " timestamptz '2026-11-20 10:31:00+00' FROM generate_series(1, 2) g"
+            // Two opens at the same time: the smaller event id stays.
+            + " UNION ALL SELECT 'm', 'b', '/lib/b', 'open', 'fe:01', 12,"
+            + " timestamptz '2026-11-20 10:00:00+00'"
+            + " UNION ALL SELECT 'm', 'a', '/lib/b', 'open', 'fe:01', 12,"
+            + " timestamptz '2026-11-20 10:00:00+00'");
+    String script;
+    try (InputStream in =
+        GraphStore.class.getResourceAsStream("/db/migration/V84__file_names_sightings.sql")) {
+      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    exec(db, script);
+    assertEquals(
+        List.of(
+            List.of("a", "/lib/b", "open"),
+            List.of("e001", "/lib/a", "open"),
+            List.of("x1", "/lib/a", "unlink"),
+            List.of("x2", "/lib/a", "unlink"),
+            List.of("e030", "/lib/a", "open"),
+            List.of("e090", "/lib/a", "open")),
+        rows(
+            db,
+            "SELECT event_id, path, op FROM file_names WHERE host = 'm'"
+                + " ORDER BY time, event_id"));
+  }
+}
