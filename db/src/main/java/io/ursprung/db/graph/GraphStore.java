@@ -227,6 +227,10 @@ public final class GraphStore {
    */
   public <T> T inTransaction(Collection<String> hosts, Work<T> work) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
+      // Before the transaction, committed on their own: temporary tables made inside a transaction
+      // that then rolls back (a full disk, say) are gone, while the connection would be marked as
+      // having them, and every later batch on it would fail with "stage_hosts does not exist".
+      ensureStages(c);
       c.setAutoCommit(false);
       try {
         lock(c, hosts);
@@ -318,7 +322,6 @@ public final class GraphStore {
     }
 
     private void writeGraph(GraphBatch b) throws SQLException {
-      ensureStages(c);
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
       if (!fromArchive && directEligible(b)) {
         Savepoint sp = c.setSavepoint();
