@@ -137,22 +137,29 @@ public final class ConsumerCommand implements Callable<Integer> {
         }
         rules.installSignalHandler();
       }
-      RuleHook ruleHook = rules == null ? RuleHook.NONE : rules.hook();
-      SourceHandler handler =
-          switch (settings.source()) {
-            case AUDITD -> new AuditdMapper(new EventCodec(), store, ruleHook);
-            case SCALE -> new ScaleMapper(store, settings.renameTimeout(), ruleHook);
-            case JOBS ->
-                new JobsHandler(
-                    new EventCodec(), new io.ursprung.db.jobs.JobStore(db.dataSource()));
-            case CAMFLOW -> throw new IllegalStateException("camflow is handled above");
+      RuleEngine engine = rules;
+      javax.sql.DataSource ds = db.dataSource();
+      // Each handler has its own rule hook: a hook holds one batch's matches.
+      java.util.function.Supplier<SourceHandler> handlers =
+          () -> {
+            RuleHook ruleHook = engine == null ? RuleHook.NONE : engine.hook();
+            return switch (settings.source()) {
+              case AUDITD -> new AuditdMapper(new EventCodec(), store, ruleHook);
+              case SCALE -> new ScaleMapper(store, settings.renameTimeout(), ruleHook);
+              case JOBS -> new JobsHandler(new EventCodec(), new io.ursprung.db.jobs.JobStore(ds));
+              case CAMFLOW -> throw new IllegalStateException("camflow is handled above");
+            };
           };
+      SourceHandler handler = handlers.get();
+      // The Scale mapper keeps its clock (rename time-outs) from batch to batch: one at a time.
+      SourceHandler spare = settings.source() == Source.SCALE ? null : handlers.get();
       Metrics metrics = new Metrics();
       try {
         loop =
             new ConsumerLoop(
                 settings,
                 handler,
+                spare,
                 metrics,
                 new StatusReporter(
                     new io.ursprung.db.status.IngestStatus(db.dataSource()),

@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -45,6 +49,13 @@ import org.slf4j.LoggerFactory;
  *
  * While Kafka or PostgreSQL is unavailable the loop retries the failed step with exponential
  * backoff; configuration and authentication errors end it with {@link FatalException}.
+ *
+ * <p><b>Pipelined</b> (setting {@code pipeline}, given a second handler): steps 3 and 4 of a batch
+ * run on a writer thread while this thread polls and maps the next batch into the other handler. At
+ * most one batch is being written; a batch's offsets are committed, on this thread, only after its
+ * own database commit, and batches are written and committed in order, so a crash re-delivers
+ * exactly what a sequential loop would. Why: on the bulk capture the consumer's own work (decoding,
+ * mapping) and PostgreSQL's (inserting) took turns on the same cores; now they overlap.
  */
 public final class ConsumerLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
@@ -60,7 +71,11 @@ public final class ConsumerLoop implements AutoCloseable {
   }
 
   private final ConsumerSettings settings;
-  private final SourceHandler handler;
+  private SourceHandler handler;
+  // Pipelined: the handler of the batch being written while the next one is mapped; else null.
+  private SourceHandler spare;
+  private final ExecutorService writer;
+  private InFlight inFlight;
   private final Metrics metrics;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> dlqProducer;
@@ -83,8 +98,33 @@ public final class ConsumerLoop implements AutoCloseable {
    */
   public ConsumerLoop(
       ConsumerSettings settings, SourceHandler handler, Metrics metrics, StatusReporter status) {
+    this(settings, handler, null, metrics, status);
+  }
+
+  /**
+   * With a second handler of the same source ({@code spare}, not null) and {@code pipeline} set:
+   * the loop is pipelined (see above), the two handlers taking turns. Only for handlers that keep
+   * nothing from one batch to the next.
+   */
+  public ConsumerLoop(
+      ConsumerSettings settings,
+      SourceHandler handler,
+      SourceHandler spare,
+      Metrics metrics,
+      StatusReporter status) {
     this.settings = settings;
     this.handler = handler;
+    this.spare = settings.pipeline() ? spare : null;
+    this.writer =
+        this.spare == null
+            ? null
+            : Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t =
+                      new Thread(r, "ursprung-consumer-writer-" + settings.source().cliName());
+                  t.setDaemon(true);
+                  return t;
+                });
     this.metrics = metrics;
     this.status = status;
     this.consumer = new KafkaConsumer<>(consumerProperties(settings));
@@ -166,14 +206,21 @@ public final class ConsumerLoop implements AutoCloseable {
         if (full || waited) {
           flush();
         }
+        if (inFlight != null && inFlight.result.isDone()) {
+          completeWrite();
+        }
         logMetrics(false);
         reportStatus();
       }
       if (!pending.isEmpty()) {
         flush();
       }
+      completeWrite();
       logMetrics(true);
     } finally {
+      if (writer != null) {
+        writer.shutdownNow();
+      }
       if (status != null) {
         if (!settings.statusInterval().isZero()) {
           status.finish(measureLag());
@@ -214,43 +261,133 @@ public final class ConsumerLoop implements AutoCloseable {
     sleep(1000);
   }
 
-  /** Writes the pending messages, dead-letters the bad ones, then commits their offsets. */
-  private void flush() {
-    long t0 = System.nanoTime();
-    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(pending);
-    pending.clear();
-    List<DeadLetter> dead = new ArrayList<>();
-    int stored = retrying("write to PostgreSQL", () -> writeBatch(batch, dead));
-    if (!dead.isEmpty()) {
-      retrying("send to " + settings.deadLetterTopic(), () -> sendDeadLetters(dead));
+  /** One batch's messages and what became of them. */
+  private static final class Batch {
+    final List<ConsumerRecord<byte[], byte[]>> records;
+    final List<ConsumerRecord<byte[], byte[]>> good;
+    final List<DeadLetter> dead = new ArrayList<>();
+    final long startNanos = System.nanoTime();
+    // Whether the handler holds the batch's rows now; a retried write maps it again.
+    boolean mapped;
+
+    Batch(List<ConsumerRecord<byte[], byte[]>> records) {
+      this.records = records;
+      this.good = new ArrayList<>(records.size());
     }
+  }
+
+  /** The batch on the writer thread. */
+  private record InFlight(Batch batch, Future<Integer> result) {}
+
+  /**
+   * Takes the pending messages as a batch: writes them, dead-letters the bad ones, then commits
+   * their offsets. Pipelined: maps them here, waits for the batch before (and commits its offsets),
+   * and hands this one to the writer thread.
+   */
+  private void flush() {
+    Batch batch = new Batch(new ArrayList<>(pending));
+    pending.clear();
+    if (spare == null) {
+      int stored = store(handler, batch);
+      commit(offsets(batch));
+      metrics.batch(stored, System.nanoTime() - batch.startNanos);
+      return;
+    }
+    map(handler, batch);
+    completeWrite();
+    SourceHandler h = handler;
+    inFlight = new InFlight(batch, writer.submit(() -> store(h, batch)));
+    handler = spare;
+    spare = h;
+  }
+
+  /** Waits for the batch on the writer thread, if any, and commits its offsets. */
+  private void completeWrite() {
+    if (inFlight == null) {
+      return;
+    }
+    InFlight w = inFlight;
+    int stored;
+    try {
+      stored = waitFor(w.result());
+    } finally {
+      inFlight = null;
+    }
+    commit(offsets(w.batch()));
+    metrics.batch(stored, System.nanoTime() - w.batch().startNanos);
+  }
+
+  /** The result of the writer thread's work; its failure, as this thread's. */
+  private static int waitFor(Future<Integer> f) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get();
+        } catch (InterruptedException e) {
+          // The write goes on either way; its offsets must not be committed before it ends.
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof FatalException fatal) {
+            throw fatal;
+          }
+          throw new FatalException("writing a batch failed: " + e.getCause(), e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> offsets(Batch batch) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : batch) {
+    for (ConsumerRecord<byte[], byte[]> r : batch.records) {
       offsets.merge(
           new TopicPartition(r.topic(), r.partition()),
           new OffsetAndMetadata(r.offset() + 1),
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
-    commit(offsets);
-    metrics.batch(stored, System.nanoTime() - t0);
+    return offsets;
+  }
+
+  /** Writes a batch with {@code h} (mapping it first unless it is), then its dead letters. */
+  private int store(SourceHandler h, Batch batch) {
+    int stored = retrying("write to PostgreSQL", () -> writeBatch(h, batch));
+    if (!batch.dead.isEmpty()) {
+      retrying("send to " + settings.deadLetterTopic(), () -> sendDeadLetters(batch.dead));
+    }
+    return stored;
   }
 
   private record DeadLetter(ConsumerRecord<byte[], byte[]> record, String reason) {}
 
-  /** Maps and writes a batch; returns the number of events stored. */
-  private int writeBatch(List<ConsumerRecord<byte[], byte[]>> batch, List<DeadLetter> dead)
-      throws SQLException {
-    dead.clear();
-    handler.reset();
-    List<ConsumerRecord<byte[], byte[]>> good = new ArrayList<>(batch.size());
-    for (ConsumerRecord<byte[], byte[]> r : batch) {
+  /** Adds a batch's messages to {@code h}; those it cannot read become dead letters. */
+  private static void map(SourceHandler h, Batch batch) {
+    h.reset();
+    batch.dead.clear();
+    batch.good.clear();
+    for (ConsumerRecord<byte[], byte[]> r : batch.records) {
       try {
-        handler.add(r.key(), r.value(), r.topic(), r.partition(), r.offset());
-        good.add(r);
+        h.add(r.key(), r.value(), r.topic(), r.partition(), r.offset());
+        batch.good.add(r);
       } catch (MalformedEventException | RuntimeException e) {
-        dead.add(new DeadLetter(r, reason(e)));
+        batch.dead.add(new DeadLetter(r, reason(e)));
       }
     }
+    batch.mapped = true;
+  }
+
+  /** Writes a batch; returns the number of events stored. */
+  private static int writeBatch(SourceHandler handler, Batch batch) throws SQLException {
+    if (!batch.mapped) {
+      map(handler, batch);
+    }
+    // A failed attempt maps the batch again: the handler forgets it either way.
+    batch.mapped = false;
+    List<ConsumerRecord<byte[], byte[]>> good = batch.good;
+    List<DeadLetter> dead = batch.dead;
     try {
       handler.write();
       return handler.events();
@@ -439,7 +576,8 @@ public final class ConsumerLoop implements AutoCloseable {
     } catch (RuntimeException e) {
       // Lag is informative only.
     }
-    metrics.lag = known ? lag + pending.size() : -1;
+    int unstored = pending.size() + (inFlight == null ? 0 : inFlight.batch().records.size());
+    metrics.lag = known ? lag + unstored : -1;
     return metrics.lag;
   }
 
@@ -474,6 +612,7 @@ public final class ConsumerLoop implements AutoCloseable {
       if (!pending.isEmpty()) {
         flush();
       }
+      completeWrite();
     }
 
     @Override
@@ -483,7 +622,13 @@ public final class ConsumerLoop implements AutoCloseable {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      // Not ours any more and not committable: the new owner re-reads them.
+      // Not ours any more and not committable: the new owner re-reads them. A batch being written
+      // ends first (its rows are idempotent); its offsets are not committed.
+      if (inFlight != null) {
+        InFlight w = inFlight;
+        inFlight = null;
+        waitFor(w.result());
+      }
       pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
     }
   }

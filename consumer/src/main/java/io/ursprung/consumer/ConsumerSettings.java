@@ -34,6 +34,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param maxBackoff the longest pause between retries while Kafka or PostgreSQL is unavailable
  * @param metricsInterval how often metrics are logged
  * @param statusInterval how often the instance's status row is written; zero: never
+ * @param pipeline whether a batch is read and mapped while the one before is written (sources whose
+ *     handlers keep nothing between batches)
  */
 public record ConsumerSettings(
     Source source,
@@ -50,7 +52,8 @@ public record ConsumerSettings(
     Duration renameTimeout,
     Duration maxBackoff,
     Duration metricsInterval,
-    Duration statusInterval) {
+    Duration statusInterval,
+    boolean pipeline) {
 
   public static final String BOOTSTRAP = "kafka.bootstrap.servers";
   public static final String TOPIC = "kafka.topic";
@@ -65,6 +68,7 @@ public record ConsumerSettings(
   public static final String MAX_BACKOFF = "retry.max.backoff.ms";
   public static final String METRICS_INTERVAL = "metrics.interval.ms";
   public static final String STATUS_INTERVAL = "status.interval.ms";
+  public static final String PIPELINE = "pipeline";
 
   /** Every key of the consumer, with default, validator and description. */
   public static final ConfigDef DEFINITION =
@@ -140,6 +144,14 @@ public record ConsumerSettings(
               "How often the consumer writes its status row (events, lag, dead-lettered) to the"
                   + " consumer_status table, which the GUI dashboard and GET /api/v1/metrics show;"
                   + " also at start and once at shutdown. 0: never.")
+          .define(
+              PIPELINE,
+              ConfigDef.Type.BOOLEAN,
+              true,
+              Validators.any(),
+              "Read and map the next batch while the current one is written (auditd and jobs"
+                  + " sources; Spectrum Scale batches are always one after another). Offsets are"
+                  + " still committed only after their own batch's database commit, in order.")
           .definePassThrough(
               "kafka.",
               "Any other Kafka client property, such as kafka.security.protocol=SASL_SSL or"
@@ -178,7 +190,8 @@ public record ConsumerSettings(
         Duration.ofMillis(c.getLong(RENAME_TIMEOUT)),
         Duration.ofMillis(c.getLong(MAX_BACKOFF)),
         Duration.ofMillis(c.getLong(METRICS_INTERVAL)),
-        Duration.ofMillis(c.getLong(STATUS_INTERVAL)));
+        Duration.ofMillis(c.getLong(STATUS_INTERVAL)),
+        c.getBoolean(PIPELINE));
   }
 
   /** The dead-letter topic. */
@@ -266,7 +279,8 @@ public record ConsumerSettings(
             Duration.ofMillis(1),
             Duration.ofMillis(100),
             Duration.ofMillis(100),
-            Duration.ZERO);
+            Duration.ZERO,
+            false);
     try {
       // The protected constructor without logging: the real client logs these values later.
       new ConsumerConfig(asMap(ConsumerLoop.consumerProperties(probe)), false) {};

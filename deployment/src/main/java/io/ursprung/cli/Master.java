@@ -9,6 +9,7 @@ import io.ursprung.consumer.ConsumerLoop;
 import io.ursprung.consumer.ConsumerSettings;
 import io.ursprung.consumer.Metrics;
 import io.ursprung.consumer.ScaleMapper;
+import io.ursprung.consumer.Source;
 import io.ursprung.consumer.SourceHandler;
 import io.ursprung.db.Database;
 import io.ursprung.db.graph.GraphStore;
@@ -166,20 +167,23 @@ final class Master implements AutoCloseable {
             2);
     started.add(db);
     GraphStore store = new GraphStore(db.dataSource(), settings.skew());
-    SourceHandler handler =
-        switch (source) {
-          case AUDITD -> new AuditdMapper(new EventCodec(), store);
-          case SCALE -> new ScaleMapper(store, settings.renameTimeout());
-          case JOBS ->
-              new io.ursprung.consumer.JobsHandler(
-                  new EventCodec(), new io.ursprung.db.jobs.JobStore(db.dataSource()));
-          default -> throw new IllegalArgumentException("no in-process consumer for " + source);
-        };
+    java.util.function.Supplier<SourceHandler> handlers =
+        () ->
+            switch (source) {
+              case AUDITD -> new AuditdMapper(new EventCodec(), store);
+              case SCALE -> new ScaleMapper(store, settings.renameTimeout());
+              case JOBS ->
+                  new io.ursprung.consumer.JobsHandler(
+                      new EventCodec(), new io.ursprung.db.jobs.JobStore(db.dataSource()));
+              default -> throw new IllegalArgumentException("no in-process consumer for " + source);
+            };
     Metrics metrics = new Metrics();
     ConsumerLoop loop =
         new ConsumerLoop(
             settings,
-            handler,
+            handlers.get(),
+            // The Scale mapper keeps its clock from batch to batch: not pipelined.
+            source == Source.SCALE ? null : handlers.get(),
             metrics,
             new io.ursprung.consumer.StatusReporter(
                 new io.ursprung.db.status.IngestStatus(db.dataSource()),

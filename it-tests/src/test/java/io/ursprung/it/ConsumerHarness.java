@@ -71,7 +71,8 @@ final class ConsumerHarness {
         Duration.ofSeconds(60),
         Duration.ofSeconds(2),
         Duration.ofSeconds(2),
-        Duration.ofMillis(500));
+        Duration.ofMillis(500),
+        true);
   }
 
   /**
@@ -120,12 +121,13 @@ final class ConsumerHarness {
   }
 
   static Running start(ConsumerSettings s, GraphStore store) {
+    boolean audit = s.source() == Source.AUDITD;
     SourceHandler h =
-        s.source() == Source.AUDITD
-            ? new AuditdMapper(CODEC, store)
-            : new ScaleMapper(store, s.renameTimeout());
+        audit ? new AuditdMapper(CODEC, store) : new ScaleMapper(store, s.renameTimeout());
     Metrics m = new Metrics();
-    ConsumerLoop loop = new ConsumerLoop(s, h, m);
+    // As `ursprung consumer` runs them: auditd pipelined (when s.pipeline()), Scale one by one.
+    ConsumerLoop loop =
+        new ConsumerLoop(s, h, audit ? new AuditdMapper(CODEC, store) : null, m, null);
     Thread t = new Thread(loop::run, "it-consumer-" + s.topic());
     t.setDaemon(true);
     Running r = new Running(loop, t, m);
@@ -139,6 +141,7 @@ final class ConsumerHarness {
     ConsumerLoop loop =
         new ConsumerLoop(
             s,
+            new AuditdMapper(CODEC, store),
             new AuditdMapper(CODEC, store),
             m,
             new io.ursprung.consumer.StatusReporter(

@@ -117,7 +117,9 @@ class JobAuditIT {
         new ConsumerLoop(
             ConsumerHarness.settings(Source.JOBS, kafka, db, topic, db.jdbcUrl(), 100),
             new JobsHandler(new EventCodec(), new JobStore(db.dataSource())),
-            new Metrics());
+            new JobsHandler(new EventCodec(), new JobStore(db.dataSource())),
+            new Metrics(),
+            null);
     consumerThread = new Thread(loop::run, "it-jobs-consumer");
     consumerThread.setDaemon(true);
     consumerThread.start();

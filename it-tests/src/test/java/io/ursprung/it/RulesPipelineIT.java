@@ -70,11 +70,15 @@ class RulesPipelineIT {
               ConsumerHarness.CODEC,
               new GraphStore(db.dataSource(), Duration.ofSeconds(1)),
               engine.hook());
+      GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
+      // Pipelined, as `ursprung consumer` runs: two handlers, each with its own rule hook.
       ConsumerLoop loop =
           new ConsumerLoop(
               ConsumerHarness.settings(Source.AUDITD, kafka, db, topic, db.jdbcUrl(), 200),
               handler,
-              new Metrics());
+              new AuditdMapper(ConsumerHarness.CODEC, store, engine.hook()),
+              new Metrics(),
+              null);
       Thread t = new Thread(loop::run, "it-rules-consumer");
       t.setDaemon(true);
       t.start();
