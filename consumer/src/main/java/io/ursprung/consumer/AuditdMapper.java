@@ -56,13 +56,13 @@ public final class AuditdMapper implements SourceHandler {
   public void add(byte[] key, byte[] value, String topic, int partition, long offset)
       throws MalformedEventException {
     ProvEvent e = codec.fromBytes(value);
-    String json = new String(value, StandardCharsets.UTF_8);
-    if (json.contains("\\u0000")) {
+    if (hasEscapedNul(value)) {
       // jsonb cannot store NUL; such an event would fail its whole batch in the database.
       throw new MalformedEventException(
           "contains a NUL character (\\u0000), which cannot be stored");
     }
-    map(e, json, topic, partition, offset, batch);
+    // The bytes as received are what the archive keeps: no String is made of them.
+    map(e, value, topic, partition, offset, batch);
     rules.event(e);
   }
 
@@ -99,9 +99,37 @@ public final class AuditdMapper implements SourceHandler {
     return batch;
   }
 
-  /** Adds the rows of one event to {@code b}. */
+  /**
+   * Whether the JSON holds the escape {@code \\u0000}: a search for its six ASCII bytes, which in
+   * UTF-8 can only be those characters (every byte of a multi-byte character is 0x80 or above).
+   */
+  static boolean hasEscapedNul(byte[] json) {
+    outer:
+    for (int i = 0, n = json.length - 6; i <= n; i++) {
+      if (json[i] != '\\') {
+        continue;
+      }
+      for (int k = 0; k < 5; k++) {
+        if (json[i + 1 + k] != NUL_ESCAPE[k]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static final byte[] NUL_ESCAPE = {'u', '0', '0', '0', '0'};
+
+  /** Adds the rows of one event to {@code b}; {@code json} is the event as text. */
   public static void map(
       ProvEvent e, String json, String topic, Integer partition, Long offset, GraphBatch b) {
+    map(e, json.getBytes(StandardCharsets.UTF_8), topic, partition, offset, b);
+  }
+
+  /** Adds the rows of one event to {@code b}; {@code json} is the event as received (UTF-8). */
+  public static void map(
+      ProvEvent e, byte[] json, String topic, Integer partition, Long offset, GraphBatch b) {
     String host = e.host();
     Instant t = e.time();
     b.countEvent();

@@ -81,7 +81,7 @@ public final class ScaleMapper implements SourceHandler {
             "scale.watch",
             r.time(),
             "mmwatch",
-            json,
+            json.getBytes(StandardCharsets.UTF_8),
             topic,
             partition,
             offset));

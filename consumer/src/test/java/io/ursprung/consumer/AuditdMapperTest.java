@@ -98,4 +98,25 @@ class AuditdMapperTest {
     assertEquals(6L, b.derivedRows().get(1).file().inode());
     assertEquals("/w/x", AuditdMapper.resolveAgainst("/w/sub/link", "../x"));
   }
+
+  @Test
+  void anEscapedNulIsFoundInTheBytesAsInTheText() {
+    for (String json :
+        new String[] {
+          "{}",
+          "{\"p\":\"a\\u0000\"}",
+          "\\u0000",
+          "{\"p\":\"\\u000\"}",
+          "{\"p\":\"\\u00001\"}",
+          "{\"p\":\"ü\\u0000\"}",
+          "{\"p\":\"\\u0001\"}",
+          "\\u000",
+          ""
+        }) {
+      assertEquals(
+          json.contains("\\u0000"),
+          AuditdMapper.hasEscapedNul(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          json);
+    }
+  }
 }

@@ -68,6 +68,7 @@ public final class GraphStore {
   private static final String COLS_ARCHIVE =
       "host, id, type, event_time, producer, payload, source_topic, source_partition,"
           + " source_offset";
+  private static final int ARCHIVE_FIELDS = 9;
   private static final String COLS_PROCESSES =
       "host, pid, start_time, start_how, parent_pid, parent_start, ppid, pgid, sid, group_time,"
           + " uid, gid, euid, egid, auid, user_name, group_name, login_user, cwd, exe, argv,"
@@ -463,15 +464,26 @@ public final class GraphStore {
                 + " last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen)"
                 + " WHERE h.first_seen > EXCLUDED.first_seen OR h.last_seen < EXCLUDED.last_seen;");
       }
-      if (!fromArchive
-          && load(
-              copy,
-              direct,
-              "event_archive",
-              COLS_ARCHIVE,
-              b.archive.size(),
-              t -> archiveRows(b, t))) {
-        sql.append(insertNothing("event_archive", COLS_ARCHIVE));
+      if (!fromArchive && !b.archive.isEmpty()) {
+        // Binary: the events' JSON goes out as received (CopyBinary).
+        CopyIn in =
+            copy.copyIn(
+                "COPY "
+                    + (direct ? "" : "stage_")
+                    + "event_archive ("
+                    + COLS_ARCHIVE
+                    + ") FROM STDIN (FORMAT binary)");
+        try {
+          CopyBinary t = new CopyBinary(in, ARCHIVE_FIELDS);
+          archiveRows(b, t);
+          t.finish();
+          in.endCopy();
+        } finally {
+          cancelIfActive(in);
+        }
+        if (!direct) {
+          sql.append(insertNothing("event_archive", COLS_ARCHIVE));
+        }
       }
       if (stage(copy, "processes", COLS_PROCESSES, b.processes.size(), t -> processesRows(b, t))) {
         sql.append(UPSERT_PROCESSES);
@@ -718,15 +730,19 @@ public final class GraphStore {
       t.flush();
       in.endCopy();
     } finally {
-      if (in.isActive()) {
-        try {
-          in.cancelCopy();
-        } catch (SQLException suppressed) {
-          // The COPY failed already; its error is the one that matters.
-        }
-      }
+      cancelIfActive(in);
     }
     return true;
+  }
+
+  private static void cancelIfActive(CopyIn in) {
+    if (in.isActive()) {
+      try {
+        in.cancelCopy();
+      } catch (SQLException suppressed) {
+        // The COPY failed already; its error is the one that matters.
+      }
+    }
   }
 
   private static boolean isUniqueViolation(SQLException e) {
@@ -905,10 +921,11 @@ public final class GraphStore {
     }
   }
 
-  private static void archiveRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void archiveRows(GraphBatch b, CopyBinary t) throws SQLException {
     for (Rows.Archive a : b.archive) {
-      t.add(a.host()).add(a.id()).add(a.type()).add(a.time()).add(a.producer()).add(a.payload());
-      t.add(a.topic()).add(a.partition()).add(a.offset()).end();
+      t.row().text(a.host()).text(a.id()).text(a.type()).timestamptz(a.time());
+      t.text(a.producer()).bytes(a.payload()).text(a.topic()).int4(a.partition());
+      t.int8(a.offset()).end();
     }
   }
 
@@ -1017,7 +1034,6 @@ public final class GraphStore {
     Map<String, String> cols = new LinkedHashMap<>();
     Map<String, CopyText> texts = new LinkedHashMap<>();
     raw(texts, cols, "hosts", COLS_HOSTS, t -> hostsRows(b, t));
-    raw(texts, cols, "event_archive", COLS_ARCHIVE, t -> archiveRows(b, t));
     raw(texts, cols, "processes", COLS_PROCESSES, t -> processesRows(b, t));
     raw(texts, cols, "process_execs", COLS_EXECS, t -> execsRows(b, t));
     raw(texts, cols, "files", COLS_FILES, t -> filesRows(b, t));
@@ -1038,6 +1054,16 @@ public final class GraphStore {
     raw(texts, cols, "job_events", COLS_JOBS, t -> jobsRows(b, t));
     Map<String, byte[]> bytes = new LinkedHashMap<>();
     texts.forEach((k, v) -> bytes.put(k, v.text().getBytes(StandardCharsets.UTF_8)));
+    // The archive as the consumer writes it: binary.
+    Map<String, String> format = new LinkedHashMap<>();
+    if (!b.archive.isEmpty()) {
+      CopyBinary archive = new CopyBinary(null, ARCHIVE_FIELDS);
+      archiveRows(b, archive);
+      archive.finish();
+      bytes.put("event_archive", archive.bytes());
+      cols.put("event_archive", COLS_ARCHIVE);
+      format.put("event_archive", " (FORMAT binary)");
+    }
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
@@ -1046,7 +1072,12 @@ public final class GraphStore {
         long ts = System.nanoTime();
         try {
           copy.copyIn(
-              "COPY " + e.getKey() + " (" + cols.get(e.getKey()) + ") FROM STDIN",
+              "COPY "
+                  + e.getKey()
+                  + " ("
+                  + cols.get(e.getKey())
+                  + ") FROM STDIN"
+                  + format.getOrDefault(e.getKey(), ""),
               new ByteArrayInputStream(e.getValue()),
               CopyText.CHUNK);
         } catch (java.io.IOException ex) {

@@ -50,14 +50,17 @@ public final class Rows {
     }
   }
 
-  /** A raw event for {@code event_archive}; {@code payload} is its JSON text. */
+  /**
+   * A raw event for {@code event_archive}; {@code payload} is its JSON text as UTF-8, the bytes
+   * received (written as they are: {@link CopyBinary}).
+   */
   public record Archive(
       String host,
       String id,
       String type,
       Instant time,
       String producer,
-      String payload,
+      byte[] payload,
       String topic,
       Integer partition,
       Long offset) {}

@@ -1,0 +1,63 @@
+package io.ursprung.db.graph;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The binary COPY format, byte for byte, and times rounded as PostgreSQL rounds their text. */
+class CopyBinaryTest {
+
+  @Test
+  void microsecondsSincePostgresEpochRoundHalfToEven() {
+    assertEquals(0, CopyBinary.micros(Instant.parse("2000-01-01T00:00:00Z")));
+    assertEquals(-1_000_000, CopyBinary.micros(Instant.parse("1999-12-31T23:59:59Z")));
+    assertEquals(123_000, CopyBinary.micros(Instant.parse("2000-01-01T00:00:00.123Z")));
+    assertEquals(123_456, CopyBinary.micros(Instant.parse("2000-01-01T00:00:00.123456Z")));
+    // Below a microsecond: to the nearest, halves to even, as PostgreSQL reads the text form.
+    assertEquals(123_456, CopyBinary.micros(Instant.parse("2000-01-01T00:00:00.123456499Z")));
+    assertEquals(123_457, CopyBinary.micros(Instant.parse("2000-01-01T00:00:00.123456501Z")));
+    assertEquals(123_456, CopyBinary.micros(Instant.parse("2000-01-01T00:00:00.123456500Z")));
+    assertEquals(123_458, CopyBinary.micros(Instant.parse("2000-01-01T00:00:00.123457500Z")));
+    // Before the epoch the seconds are negative and the fraction still counts forward.
+    assertEquals(-999_500, CopyBinary.micros(Instant.parse("1999-12-31T23:59:59.0005Z")));
+  }
+
+  @Test
+  void rowsAreLengthPrefixedValuesBetweenHeaderAndTrailer() throws Exception {
+    CopyBinary c = new CopyBinary(null, 5);
+    byte[] json = "{\"p\":\"/d/ü\"}".getBytes(StandardCharsets.UTF_8);
+    c.row()
+        .text("h1")
+        .bytes(json)
+        .int4(7)
+        .int8(null)
+        .timestamptz(Instant.ofEpochSecond(946_684_801));
+    c.end();
+    c.finish();
+
+    ByteArrayOutputStream want = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(want);
+    d.write("PGCOPY\n".getBytes(StandardCharsets.US_ASCII));
+    d.write(new byte[] {(byte) 0xff, '\r', '\n', 0});
+    d.writeInt(0);
+    d.writeInt(0);
+    d.writeShort(5);
+    d.writeInt(2);
+    d.write("h1".getBytes(StandardCharsets.UTF_8));
+    d.writeInt(json.length);
+    d.write(json);
+    d.writeInt(4);
+    d.writeInt(7);
+    d.writeInt(-1);
+    d.writeInt(8);
+    d.writeLong(1_000_000);
+    d.writeShort(-1);
+    assertArrayEquals(want.toByteArray(), c.bytes());
+    assertEquals(1, c.rows());
+  }
+}
