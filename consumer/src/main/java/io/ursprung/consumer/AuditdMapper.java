@@ -67,6 +67,15 @@ public final class AuditdMapper implements SourceHandler {
   }
 
   @Override
+  public void prepare() {
+    try {
+      GraphStore.prepare(batch);
+    } catch (SQLException e) {
+      // Nothing is sent while preparing; write() makes the rows itself then.
+    }
+  }
+
+  @Override
   public void write() throws SQLException {
     if (!rules.hasWork()) {
       store.write(batch);

@@ -294,6 +294,8 @@ public final class ConsumerLoop implements AutoCloseable {
       return;
     }
     map(handler, batch);
+    // The COPY data too is made here: the writer thread then only waits for PostgreSQL.
+    handler.prepare();
     completeWrite();
     SourceHandler h = handler;
     inFlight = new InFlight(batch, writer.submit(() -> store(h, batch)));

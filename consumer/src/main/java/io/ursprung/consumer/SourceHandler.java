@@ -18,6 +18,13 @@ public interface SourceHandler {
   void add(byte[] key, byte[] value, String topic, int partition, long offset)
       throws MalformedEventException;
 
+  /**
+   * Does now, on the calling thread, what {@link #write} can do ahead of the transaction (the
+   * pipelined loop calls it on its polling thread, see {@link ConsumerLoop}); nothing may be added
+   * after it. Optional.
+   */
+  default void prepare() {}
+
   /** Writes everything added since the last reset in one transaction. */
   void write() throws SQLException;
 

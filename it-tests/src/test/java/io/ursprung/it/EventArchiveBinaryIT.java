@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The archive is written in binary COPY format from the bytes received: it must hold exactly those
  * bytes and the same times as the graph rows written as text, on the direct way and through
- * staging.
+ * staging, with the COPY data made ahead or not.
  */
 @ExtendWith(PostgresExtension.class)
 class EventArchiveBinaryIT {
@@ -47,9 +47,10 @@ class EventArchiveBinaryIT {
       events.add(ev(HOST, i, times[i], open(p, path, 10 + i, true, false, false)));
     }
     GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
-    write(store, events.subList(0, 2));
-    // The second batch holds a stored event: the store takes the staging way for all of it.
-    write(store, events);
+    write(store, events.subList(0, 2), false);
+    // The second batch holds a stored event: the store takes the staging way for all of it. Its
+    // COPY data is made ahead, as the pipelined consumer does (GraphStore.prepare).
+    write(store, events, true);
     long[] ways = store.batchesByWay();
     assertEquals(1, ways[0], "first batch written directly");
     assertEquals(1, ways[1], "second batch through staging");
@@ -89,11 +90,14 @@ class EventArchiveBinaryIT {
     }
   }
 
-  static void write(GraphStore store, List<ProvEvent> events) throws Exception {
+  static void write(GraphStore store, List<ProvEvent> events, boolean prepare) throws Exception {
     GraphBatch b = new GraphBatch();
     for (ProvEvent e : events) {
       AuditdMapper.map(
           e, ConsumerHarness.CODEC.toBytes(e), "auditd", 0, (long) events.indexOf(e), b);
+    }
+    if (prepare) {
+      GraphStore.prepare(b);
     }
     store.write(b);
   }

@@ -33,6 +33,13 @@ public final class GraphBatch {
   final Map<String, Rows.HostStatusRow> hostStatus = new LinkedHashMap<>();
   private final TreeSet<String> lockHosts = new TreeSet<>();
   private int events;
+  // The COPY data of each table, made ahead by GraphStore.prepare; dropped by any change.
+  Map<String, byte[]> prepared;
+
+  /** The COPY data {@link GraphStore#prepare} made for a table, or null. */
+  byte[] prepared(String table) {
+    return prepared == null ? null : prepared.get(table);
+  }
 
   /** First and last time a host or cluster was seen in the batch. */
   record HostSeen(String host, String kind, Instant first, Instant last) {
@@ -70,6 +77,7 @@ public final class GraphBatch {
 
   /** Notes that {@code host} (kind {@code host} or {@code cluster}) was seen at {@code time}. */
   public void seen(String host, String kind, Instant time) {
+    prepared = null;
     hosts.merge(host, new HostSeen(host, kind, time, time), (a, b) -> a.widen(time));
     lockHosts.add(host);
   }
@@ -80,22 +88,26 @@ public final class GraphBatch {
   }
 
   public void archive(Rows.Archive row) {
+    prepared = null;
     archive.add(row);
   }
 
   /** The process row for a key, created empty when new; modify it through its methods. */
   public ProcessRow process(String host, int pid, Instant start) {
+    prepared = null;
     lockHosts.add(host);
     return processes.computeIfAbsent(
         new ProcessRow.Key(host, pid, start), k -> new ProcessRow(host, pid, start));
   }
 
   public void exec(Rows.Exec row) {
+    prepared = null;
     execs.add(row);
   }
 
   /** Records a file; the earliest first-seen and the first known object type win. */
   public void file(Rows.FileKey key, String objectType, Instant time) {
+    prepared = null;
     files.merge(
         key,
         new Rows.File(key, objectType, time),
@@ -111,6 +123,7 @@ public final class GraphBatch {
    * sightings of the same name in the same hour: the earliest stays (see {@link Sighting}).
    */
   public void name(Rows.FileName row) {
+    prepared = null;
     if (Rows.isSighting(row.op())) {
       sightings.merge(Sighting.of(row), row, Sighting::earlier);
     } else {
@@ -155,6 +168,7 @@ public final class GraphBatch {
   }
 
   public void version(Rows.Version row) {
+    prepared = null;
     versions.add(row);
     if (row.procHost() != null) {
       lockHosts.add(row.procHost());
@@ -162,28 +176,34 @@ public final class GraphBatch {
   }
 
   public void used(Rows.Used row) {
+    prepared = null;
     used.add(row);
     lockHosts.add(row.host());
   }
 
   public void informed(Rows.Informed row) {
+    prepared = null;
     informed.add(row);
   }
 
   public void derived(Rows.Derived row) {
+    prepared = null;
     derived.add(row);
   }
 
   public void socket(Rows.Socket row) {
+    prepared = null;
     sockets.add(row);
   }
 
   public void job(Rows.JobEvent row) {
+    prepared = null;
     jobs.add(row);
   }
 
   /** A host's status report; of several in one batch the newest is kept. */
   public void hostStatus(Rows.HostStatusRow row) {
+    prepared = null;
     hostStatus.merge(row.host(), row, (a, b) -> b.reported().isAfter(a.reported()) ? b : a);
   }
 
