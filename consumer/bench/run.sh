@@ -8,7 +8,7 @@
 # on, for the sustained rate (after the first copy). Extra Maven options (a private local
 # repository, say): BENCH_MVN_OPTS. Consumer JVM options (a flight recording): BENCH_CONSUMER_JVM_OPTS.
 # More consumer settings (--set key=value each, e.g. kafka.max.partition.fetch.bytes=8388608):
-# BENCH_CONSUMER_SETTINGS.
+# BENCH_CONSUMER_SETTINGS. Heap of the harness JVM (it holds every copy's rows for the COPY ceiling): BENCH_HEAP (4g).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # Formatting is checked by the build, not by a benchmark.
@@ -36,5 +36,5 @@ done
 cp -r it-tests/target/test-classes "$work/test-classes"
 cp -r it-tests/target/classes "$work/classes"
 cp="$work/test-classes:$work/classes:${cp#it-tests/target/test-classes:it-tests/target/classes:}"
-java -Xmx2g -cp "$cp" io.ursprung.it.bench.ConsumerBench "$capture" "${2:-5000}" "${3:-5}" "${4:-4}" \
+java -Xmx"${BENCH_HEAP:-4g}" -cp "$cp" io.ursprung.it.bench.ConsumerBench "$capture" "${2:-5000}" "${3:-5}" "${4:-4}" \
   2> >(grep -v -E ' (INFO|DEBUG) ' >&2)

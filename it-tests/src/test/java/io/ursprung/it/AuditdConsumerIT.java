@@ -380,4 +380,93 @@ class AuditdConsumerIT {
     assertTrue(reasons.get(0).startsWith("not JSON"), reasons.get(0));
     assertTrue(reasons.get(1).contains("schemaVersion"), reasons.get(1));
   }
+
+  /**
+   * Pipelined, as `ursprung consumer` runs: a batch that PostgreSQL refuses for one event's data is
+   * written again one event at a time on the writer thread, and only that event is dead-lettered;
+   * an event whose bytes are not UTF-8 is dead-lettered before it reaches the database.
+   */
+  @Test
+  void aBatchTheDatabaseRefusesIsWrittenEventByEventAndOnlyTheBadOneIsSetAside(
+      TestKafka kafka, TestDatabase db) throws Exception {
+    String topic = kafka.createTopic("auditd-reject", 1);
+    kafka.createTopicNamed(topic + ".dlq", 1);
+    String h = "reject01";
+    Instant t = Instant.parse("2026-11-20T12:00:00.000Z");
+    // A path too long for a B-tree index entry: random, so PostgreSQL cannot compress it.
+    java.util.Random random = new java.util.Random(5);
+    StringBuilder longPath = new StringBuilder("/w/");
+    for (int i = 0; i < 3000; i++) {
+      longPath.append((char) ('a' + random.nextInt(26)));
+    }
+    List<ProvEvent> good = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      good.add(
+          ev(
+              h,
+              10 + i,
+              t.plusMillis(i),
+              new ProcessExited(new ProcessRef(100 + i, t), 0, null, "exit_group")));
+    }
+    ProvEvent tooLong =
+        ev(
+            h,
+            1,
+            t,
+            Workload.open(new ProcessRef(99, t), longPath.toString(), 7, true, false, false));
+    ProvEvent surrogate =
+        ev(h, 2, t, Workload.open(new ProcessRef(98, t), "/w/@@@.csv", 8, true, false, false));
+    byte[] bad = ConsumerHarness.CODEC.toBytes(surrogate);
+    String text = new String(bad, StandardCharsets.ISO_8859_1);
+    int at = text.indexOf("@@@");
+    // U+D800 encoded as UTF-8 would be: not UTF-8, and refused by PostgreSQL in a text column.
+    bad[at] = (byte) 0xed;
+    bad[at + 1] = (byte) 0xa0;
+    bad[at + 2] = (byte) 0x80;
+    GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
+    try (ConsumerHarness.Running c =
+            ConsumerHarness.start(
+                ConsumerHarness.settings(Source.AUDITD, kafka, db, topic, db.jdbcUrl(), 100),
+                store);
+        org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> p =
+            new org.apache.kafka.clients.producer.KafkaProducer<>(kafka.producerProperties())) {
+      byte[] key = h.getBytes(StandardCharsets.UTF_8);
+      List<ProvEvent> all = new ArrayList<>(good.subList(0, 10));
+      all.add(tooLong);
+      all.addAll(good.subList(10, 20));
+      for (ProvEvent e : all) {
+        p.send(
+            new org.apache.kafka.clients.producer.ProducerRecord<>(
+                topic, key, ConsumerHarness.CODEC.toBytes(e)));
+      }
+      p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, bad));
+      p.flush();
+      await(
+          "the good events stored",
+          Duration.ofSeconds(60),
+          () -> count(db, "SELECT count(*) FROM event_archive WHERE host = ?", h) == 20);
+      await("both bad ones counted", Duration.ofSeconds(30), () -> c.metrics().deadLettered() == 2);
+    }
+    assertEquals(0, count(db, "SELECT count(*) FROM used WHERE host = ? AND pid IN (98, 99)", h));
+    assertEquals(20, count(db, "SELECT count(*) FROM processes WHERE host = ?", h));
+    List<String> reasons = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> dlq =
+        new KafkaConsumer<>(kafka.consumerProperties("dlq-reader-" + topic))) {
+      dlq.subscribe(List.of(topic + ".dlq"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (reasons.size() < 2 && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(500))) {
+          reasons.add(
+              new String(
+                  r.headers().lastHeader(ConsumerLoop.REASON_HEADER).value(),
+                  StandardCharsets.UTF_8));
+        }
+      }
+    }
+    reasons.sort(null);
+    assertEquals(2, reasons.size(), reasons.toString());
+    assertTrue(reasons.get(0).contains("UTF-8"), reasons.get(0));
+    assertTrue(reasons.get(1).startsWith("rejected by the database"), reasons.get(1));
+    assertTrue(reasons.get(1).contains("index row size"), reasons.get(1));
+  }
 }
