@@ -362,20 +362,7 @@ class AuditdConsumerIT {
           () -> count(db, "SELECT count(*) FROM processes WHERE host = ?", h) == 2);
       await("both bad ones counted", Duration.ofSeconds(30), () -> c.metrics().deadLettered() == 2);
     }
-    List<String> reasons = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> dlq =
-        new KafkaConsumer<>(kafka.consumerProperties("dlq-reader-" + topic))) {
-      dlq.subscribe(List.of(topic + ".dlq"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (reasons.size() < 2 && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(500))) {
-          reasons.add(
-              new String(
-                  r.headers().lastHeader(ConsumerLoop.REASON_HEADER).value(),
-                  StandardCharsets.UTF_8));
-        }
-      }
-    }
+    List<String> reasons = deadLetterReasons(kafka, topic, 2);
     assertEquals(2, reasons.size(), reasons.toString());
     assertTrue(reasons.get(0).startsWith("not JSON"), reasons.get(0));
     assertTrue(reasons.get(1).contains("schemaVersion"), reasons.get(1));
@@ -449,12 +436,22 @@ class AuditdConsumerIT {
     }
     assertEquals(0, count(db, "SELECT count(*) FROM used WHERE host = ? AND pid IN (98, 99)", h));
     assertEquals(20, count(db, "SELECT count(*) FROM processes WHERE host = ?", h));
+    List<String> reasons = deadLetterReasons(kafka, topic, 2);
+    reasons.sort(null);
+    assertEquals(2, reasons.size(), reasons.toString());
+    assertTrue(reasons.get(0).contains("UTF-8"), reasons.get(0));
+    assertTrue(reasons.get(1).startsWith("rejected by the database"), reasons.get(1));
+    assertTrue(reasons.get(1).contains("index row size"), reasons.get(1));
+  }
+
+  /** The reasons of the first {@code n} dead letters of {@code topic} (waits up to 30 s). */
+  static List<String> deadLetterReasons(TestKafka kafka, String topic, int n) {
     List<String> reasons = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> dlq =
         new KafkaConsumer<>(kafka.consumerProperties("dlq-reader-" + topic))) {
       dlq.subscribe(List.of(topic + ".dlq"));
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (reasons.size() < 2 && System.nanoTime() < deadline) {
+      while (reasons.size() < n && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(500))) {
           reasons.add(
               new String(
@@ -463,10 +460,6 @@ class AuditdConsumerIT {
         }
       }
     }
-    reasons.sort(null);
-    assertEquals(2, reasons.size(), reasons.toString());
-    assertTrue(reasons.get(0).contains("UTF-8"), reasons.get(0));
-    assertTrue(reasons.get(1).startsWith("rejected by the database"), reasons.get(1));
-    assertTrue(reasons.get(1).contains("index row size"), reasons.get(1));
+    return reasons;
   }
 }

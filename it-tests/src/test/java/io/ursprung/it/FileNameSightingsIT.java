@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.ursprung.consumer.AuditdMapper;
 import io.ursprung.db.graph.GraphBatch;
 import io.ursprung.db.graph.GraphStore;
-import io.ursprung.events.FileAccess;
 import io.ursprung.events.ProcessRef;
 import io.ursprung.events.ProvEvent;
 import io.ursprung.testkit.PostgresExtension;
@@ -15,7 +14,6 @@ import io.ursprung.testkit.TestDatabase;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,26 +49,7 @@ class FileNameSightingsIT {
       out.add(ev(HOST, s++, t.plusMillis(1), open(p, "/lib/libb.so", 12, true, false, false)));
     }
     ProcessRef mv = new ProcessRef(500, T.plusSeconds(600));
-    out.add(
-        ev(
-            HOST,
-            s++,
-            mv.start(),
-            new FileAccess(
-                mv,
-                FileAccess.Op.RENAME,
-                "/lib/libb.so",
-                12L,
-                "fe:01",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "/lib/libb.so.1",
-                null,
-                "file")));
+    out.add(ev(HOST, s++, mv.start(), Workload.rename(mv, "/lib/libb.so", 12L, "/lib/libb.so.1")));
     return out;
   }
 
@@ -82,21 +61,8 @@ class FileNameSightingsIT {
     store.write(b);
   }
 
-  static List<List<String>> rows(TestDatabase db, String sql) throws Exception {
-    List<List<String>> out = new ArrayList<>();
-    try (Connection c = db.dataSource().getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(rs.getString(i));
-        }
-        out.add(row);
-      }
-    }
-    return out;
+  static List<List<String>> rows(TestDatabase db, String sql) {
+    return ConsumerHarness.rows(db, sql);
   }
 
   static void exec(TestDatabase db, String sql) throws Exception {

@@ -97,26 +97,7 @@ final class Workload {
           ev(host, serial++, t.plusMillis(3), open(a, in, 10_000L + (i % 50), true, false, false)));
       out.add(ev(host, serial++, t.plusMillis(4), open(b, out1, 20_000L + i, false, true, true)));
       out.add(ev(host, serial++, t.plusMillis(5), close(b, out1, 20_000L + i)));
-      out.add(
-          ev(
-              host,
-              serial++,
-              t.plusMillis(6),
-              new FileAccess(
-                  b,
-                  FileAccess.Op.RENAME,
-                  out1,
-                  20_000L + i,
-                  "fe:01",
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  out2,
-                  null,
-                  "file")));
+      out.add(ev(host, serial++, t.plusMillis(6), rename(b, out1, 20_000L + i, out2)));
       out.add(ev(host, serial++, t.plusMillis(7), new ProcessExited(a, 0, null, "exit_group")));
       out.add(ev(host, serial++, t.plusMillis(8), new ProcessExited(b, 0, null, "exit_group")));
       if (i % 10 == 0) {
@@ -146,6 +127,25 @@ final class Workload {
         create,
         create,
         null,
+        null,
+        "file");
+  }
+
+  /** {@code from} (inode {@code inode} on fe:01) renamed to {@code to} by {@code p}. */
+  static FileAccess rename(ProcessRef p, String from, long inode, String to) {
+    return new FileAccess(
+        p,
+        FileAccess.Op.RENAME,
+        from,
+        inode,
+        "fe:01",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        to,
         null,
         "file");
   }
