@@ -424,11 +424,6 @@ public final class GraphStore {
           return false;
         }
       }
-      for (Rows.FileName n : b.sightings.values()) {
-        if (!ids.contains(n.eventId())) {
-          return false;
-        }
-      }
       for (Rows.Exec e : b.execs) {
         if (!ids.contains(e.eventId())) {
           return false;
