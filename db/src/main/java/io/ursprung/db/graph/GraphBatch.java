@@ -150,7 +150,10 @@ public final class GraphBatch {
           n.file().inode(),
           n.path(),
           n.op(),
-          Math.floorDiv(n.time().getEpochSecond(), 3600));
+          // From the time as PostgreSQL stores it (microseconds, rounded), so that the hour is the
+          // index's even for a time a fraction of a microsecond before the hour. PostgreSQL's
+          // epoch (2000-01-01) is on an hour.
+          Math.floorDiv(CopyBinary.micros(n.time()), 3_600_000_000L));
     }
 
     /**
@@ -159,7 +162,7 @@ public final class GraphBatch {
      * row kept does not depend on how events fall into batches.
      */
     static Rows.FileName earlier(Rows.FileName a, Rows.FileName b) {
-      int c = a.time().compareTo(b.time());
+      int c = Long.compare(CopyBinary.micros(a.time()), CopyBinary.micros(b.time()));
       if (c == 0) {
         c = a.eventId().compareTo(b.eventId());
       }

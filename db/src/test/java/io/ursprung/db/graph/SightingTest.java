@@ -84,8 +84,24 @@ class SightingTest {
   }
 
   @Test
-  void hoursBeforeTheEpochAreFloored() {
-    Rows.FileName n = name("e1", "/a", "open", Instant.parse("1969-12-31T23:30:00Z"));
-    assertEquals(-1, GraphBatch.Sighting.of(n).hour());
+  void hoursAreCountedAsPostgresStoresTheTime() {
+    long h1969 =
+        GraphBatch.Sighting.of(name("e", "/a", "open", Instant.parse("1969-12-31T23:30:00Z")))
+            .hour();
+    long h1970 =
+        GraphBatch.Sighting.of(name("e", "/a", "open", Instant.parse("1970-01-01T00:00:00Z")))
+            .hour();
+    assertEquals(1, h1970 - h1969);
+    // Half a microsecond before the hour is stored as the hour itself (rounded): the next hour.
+    Instant nearly = Instant.parse("2026-11-20T10:59:59.999999600Z");
+    assertEquals(
+        GraphBatch.Sighting.of(name("e", "/a", "open", Instant.parse("2026-11-20T11:00:00Z")))
+            .hour(),
+        GraphBatch.Sighting.of(name("e", "/a", "open", nearly)).hour());
+    // Times equal once rounded to microseconds are a tie: the smaller event id stays.
+    GraphBatch b = new GraphBatch();
+    b.name(name("e2", "/a", "open", Instant.parse("2026-11-20T10:00:00.000001Z")));
+    b.name(name("e9", "/a", "open", Instant.parse("2026-11-20T10:00:00.000000800Z")));
+    assertEquals(List.of("open /a e2"), kept(b));
   }
 }
