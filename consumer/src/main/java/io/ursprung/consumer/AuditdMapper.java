@@ -56,16 +56,7 @@ public final class AuditdMapper implements SourceHandler {
   public void add(byte[] key, byte[] value, String topic, int partition, long offset)
       throws MalformedEventException {
     ProvEvent e = codec.fromBytes(value);
-    int bad = firstInvalidUtf8(value);
-    if (bad >= 0) {
-      // The archive keeps these bytes as text; PostgreSQL would refuse them and fail the batch.
-      throw new MalformedEventException("not valid UTF-8 (byte " + bad + ")");
-    }
-    if (hasEscapedNul(value)) {
-      // jsonb cannot store NUL; such an event would fail its whole batch in the database.
-      throw new MalformedEventException(
-          "contains a NUL character (\\u0000), which cannot be stored");
-    }
+    StoredJson.check(value);
     // The bytes as received are what the archive keeps: no String is made of them.
     map(e, value, topic, partition, offset, batch);
     rules.event(e);
@@ -111,79 +102,6 @@ public final class AuditdMapper implements SourceHandler {
   /** The pending batch (tests). */
   GraphBatch batch() {
     return batch;
-  }
-
-  /**
-   * Whether the JSON holds the escape {@code \\u0000}: a search for its six ASCII bytes, which in
-   * UTF-8 can only be those characters (every byte of a multi-byte character is 0x80 or above).
-   */
-  static boolean hasEscapedNul(byte[] json) {
-    outer:
-    for (int i = 0, n = json.length - 6; i <= n; i++) {
-      if (json[i] != '\\') {
-        continue;
-      }
-      for (int k = 0; k < 5; k++) {
-        if (json[i + 1 + k] != NUL_ESCAPE[k]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
-
-  private static final byte[] NUL_ESCAPE = {'u', '0', '0', '0', '0'};
-
-  /**
-   * The index of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong forms,
-   * no surrogates, nothing above U+10FFFF), or -1. The JSON reader lets some of these through (an
-   * encoded surrogate, say), and PostgreSQL refuses them in a text column.
-   */
-  static int firstInvalidUtf8(byte[] b) {
-    int i = 0;
-    int n = b.length;
-    while (i < n) {
-      int c = b[i] & 0xff;
-      if (c < 0x80) {
-        i++;
-        continue;
-      }
-      int len;
-      int min;
-      int max = 0xbf;
-      if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-        min = 0x80;
-      } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        // E0: no overlong forms; ED: no surrogates (U+D800..U+DFFF).
-        min = c == 0xe0 ? 0xa0 : 0x80;
-        max = c == 0xed ? 0x9f : 0xbf;
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        // F0: no overlong forms; F4: nothing above U+10FFFF.
-        min = c == 0xf0 ? 0x90 : 0x80;
-        max = c == 0xf4 ? 0x8f : 0xbf;
-      } else {
-        return i;
-      }
-      if (i + len > n) {
-        return i;
-      }
-      int second = b[i + 1] & 0xff;
-      if (second < min || second > max) {
-        return i;
-      }
-      for (int k = 2; k < len; k++) {
-        int cont = b[i + k] & 0xff;
-        if (cont < 0x80 || cont > 0xbf) {
-          return i;
-        }
-      }
-      i += len;
-    }
-    return -1;
   }
 
   /** Adds the rows of one event to {@code b}; {@code json} is the event as text. */

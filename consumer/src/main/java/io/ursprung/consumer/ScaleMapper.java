@@ -6,7 +6,6 @@ import io.ursprung.db.graph.GraphStore;
 import io.ursprung.db.graph.Rows;
 import io.ursprung.db.graph.Rows.FileKey;
 import io.ursprung.events.MalformedEventException;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,12 +51,8 @@ public final class ScaleMapper implements SourceHandler {
   public void add(byte[] key, byte[] value, String topic, int partition, long offset)
       throws MalformedEventException {
     ScaleRecord r = ScaleRecord.parse(value);
-    String json = new String(value, StandardCharsets.UTF_8);
-    if (json.contains("\\u0000")) {
-      throw new MalformedEventException(
-          "contains a NUL character (\\u0000), which cannot be stored");
-    }
-    map(r, json, topic, partition, offset, batch, halves);
+    StoredJson.check(value);
+    map(r, value, topic, partition, offset, batch, halves);
     latest = latest == null || r.time().isAfter(latest) ? r.time() : latest;
     rules.event(r);
   }
@@ -65,7 +60,7 @@ public final class ScaleMapper implements SourceHandler {
   /** Adds the rows of one record to {@code b}; a rename half goes to {@code halves} instead. */
   static void map(
       ScaleRecord r,
-      String json,
+      byte[] json,
       String topic,
       Integer partition,
       Long offset,
@@ -81,7 +76,7 @@ public final class ScaleMapper implements SourceHandler {
             "scale.watch",
             r.time(),
             "mmwatch",
-            json.getBytes(StandardCharsets.UTF_8),
+            json,
             topic,
             partition,
             offset));

@@ -70,7 +70,7 @@ class ScaleRecordTest {
     Map<String, Rows.Move> halves = new LinkedHashMap<>();
     ScaleMapper.map(
         ScaleRecord.parse(json("IN_CLOSE_WRITE", "7", "2020-05-29_23:28:02+0000")),
-        "{}",
+        "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
         "gpfs",
         0,
         1L,
@@ -78,7 +78,7 @@ class ScaleRecordTest {
         halves);
     ScaleMapper.map(
         ScaleRecord.parse(json("IN_MOVED_TO", "7", "2020-05-29_23:28:03+0000")),
-        "{}",
+        "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
         "gpfs",
         0,
         2L,

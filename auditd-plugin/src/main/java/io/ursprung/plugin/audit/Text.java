@@ -1,5 +1,6 @@
 package io.ursprung.plugin.audit;
 
+import io.ursprung.events.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -231,14 +232,14 @@ public final class Text {
     if (ascii) {
       return new String(b, s, e - s, StandardCharsets.ISO_8859_1);
     }
-    int bad = firstInvalidUtf8(b, s, e);
+    int bad = Utf8.firstInvalid(b, s, e);
     if (bad < 0) {
       return new String(b, s, e - s, StandardCharsets.UTF_8);
     }
     StringBuilder sb = new StringBuilder(e - s + 16);
     int i = s;
     while (i < e) {
-      int n = utf8SequenceLength(b, i, e);
+      int n = Utf8.sequenceLength(b, i, e);
       if (n > 0) {
         sb.append(new String(b, i, n, StandardCharsets.UTF_8));
         i += n;
@@ -249,55 +250,6 @@ public final class Text {
       }
     }
     return sb.toString();
-  }
-
-  private static int firstInvalidUtf8(byte[] b, int s, int e) {
-    int i = s;
-    while (i < e) {
-      int n = utf8SequenceLength(b, i, e);
-      if (n <= 0) {
-        return i;
-      }
-      i += n;
-    }
-    return -1;
-  }
-
-  /** Length of the valid UTF-8 sequence starting at i, or 0 when invalid. */
-  private static int utf8SequenceLength(byte[] b, int i, int e) {
-    int c = b[i] & 0xff;
-    if (c < 0x80) {
-      return 1;
-    }
-    int n;
-    int min;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 2;
-      min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 3;
-      min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 4;
-      min = 0x10000;
-    } else {
-      return 0;
-    }
-    if (i + n > e) {
-      return 0;
-    }
-    int cp = c & (0xFF >> (n + 1));
-    for (int k = 1; k < n; k++) {
-      int cc = b[i + k] & 0xff;
-      if ((cc & 0xC0) != 0x80) {
-        return 0;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return 0;
-    }
-    return n;
   }
 
   /** A printable rendering of a raw line for log messages (control bytes as \xNN, capped). */
