@@ -139,25 +139,7 @@ class AuditdConsumerIT {
             Workload.open(gzip, "/w/out.gz.part", 101L, false, true, true)));
     events.add(ev(h, s++, t.plusMillis(5), Workload.close(gzip, "/w/out.gz.part", 101L)));
     events.add(
-        ev(
-            h,
-            s++,
-            t.plusMillis(6),
-            new FileAccess(
-                bash,
-                FileAccess.Op.RENAME,
-                "/w/out.gz.part",
-                101L,
-                "fe:01",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "/w/out.gz",
-                null,
-                "file")));
+        ev(h, s++, t.plusMillis(6), Workload.rename(bash, "/w/out.gz.part", 101L, "/w/out.gz")));
     events.add(
         ev(
             h,
