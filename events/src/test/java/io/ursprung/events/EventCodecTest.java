@@ -190,6 +190,56 @@ class EventCodecTest {
     }
   }
 
+  @Test
+  void bodyTimesReadAsJavaTimeModuleReadsThem() throws Exception {
+    // Times inside bodies take the canonical parser first and JavaTimeModule's reader for any
+    // other form: the instant must be the one JavaTimeModule alone gives, whatever the form.
+    com.fasterxml.jackson.databind.ObjectMapper plain =
+        com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(
+                com.fasterxml.jackson.databind.DeserializationFeature
+                    .ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .build();
+    java.util.Random random = new java.util.Random(7);
+    List<String> texts = new java.util.ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      // Inside what the store holds (1677..2262): outside it the codec refuses on purpose.
+      Instant t =
+          Instant.ofEpochSecond(random.nextLong() % 9_000_000_000L, random.nextInt(1_000_000_000));
+      texts.add(i % 2 == 0 ? t.toString() : WireTime.format(t));
+    }
+    texts.addAll(
+        List.of(
+            "2026-11-20T09:14:03Z",
+            "2026-11-20T09:14:03.5Z",
+            "2024-02-29T23:59:59.999999999Z",
+            "2023-02-29T00:00:00Z",
+            "2026-11-20T24:00:00Z",
+            "2026-11-20T09:14:03.Z",
+            "2026-11-20t09:14:03Z",
+            "2026-11-20T09:14:03z",
+            "2026-11-20T09:14:03+00:00",
+            "2026-11-20T10:14:03+01:00",
+            " 2026-11-20T09:14:03Z",
+            "2026-11-20T09:14:03Z ",
+            "+2026-11-20T09:14:03Z",
+            "1795442250"));
+    for (String text : texts) {
+      String json = "\"" + text + "\"";
+      assertEquals(readOrError(plain, json), readOrError(CODEC.mapper(), json), "time " + text);
+    }
+    assertEquals(readOrError(plain, "1795442250.5"), readOrError(CODEC.mapper(), "1795442250.5"));
+  }
+
+  private static Object readOrError(com.fasterxml.jackson.databind.ObjectMapper m, String json) {
+    try {
+      return m.readValue(json, Instant.class);
+    } catch (java.io.IOException e) {
+      return "rejected";
+    }
+  }
+
   private static Object parseOrError(String s, java.util.function.Function<String, Instant> f) {
     try {
       return f.apply(s);
