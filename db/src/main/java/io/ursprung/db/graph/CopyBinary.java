@@ -4,26 +4,33 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.postgresql.copy.CopyIn;
 
 /**
  * Rows in PostgreSQL's binary COPY format ({@code COPY ... FROM STDIN (FORMAT binary)}): each value
- * is its length and its bytes, so nothing is escaped or parsed.
+ * is its length and its bytes, so nothing is escaped, formatted or parsed.
  *
- * <p>Used for the event archive, whose rows are mostly the event's JSON: in text format every
- * event's JSON was made into a String, scanned for characters to escape, encoded again, and parsed
- * by PostgreSQL character by character. Here the bytes received from Kafka go out as they came. In
- * a COPY of 300,000 archive rows the binary form took a quarter less of PostgreSQL's time than the
- * text form (docs/performance.md).
+ * <p>Every graph table is written this way. In text format each value was made into characters
+ * (times and numbers formatted, strings scanned for characters to escape), encoded again, and
+ * parsed back by PostgreSQL character by character: times were PostgreSQL's dearest input and the
+ * consumer's dearest output. The event archive's rows are mostly the event's JSON, and here the
+ * bytes received from Kafka go out as they came. Measured in docs/performance.md.
  *
- * <p>Like {@link CopyText}, rows are sent in chunks of about {@value CopyText#CHUNK} bytes as they
- * are made when given a {@link CopyIn}; without one they are kept (see {@link #bytes()}).
+ * <p>Values are written as PostgreSQL's binary input functions read them, for exactly the column
+ * types of the graph tables: {@code text}, {@code integer}, {@code bigint}, {@code timestamptz},
+ * {@code text[]} and {@code jsonb}. Rows are sent in chunks of about {@value #CHUNK} bytes as they
+ * are made when given a {@link CopyIn}, so PostgreSQL reads one chunk while the next is made (on
+ * another core) and a batch is never held twice; without one they are kept (see {@link #bytes()}).
  */
 final class CopyBinary {
+  static final int CHUNK = 64 * 1024;
   // "PGCOPY\n\377\r\n\0", then flags (int32 0) and the header extension's length (int32 0).
   private static final byte[] HEADER = {
     'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0
   };
+  // pg_type's oid of text, named in an array's header.
+  private static final int TEXT_OID = 25;
   // 2000-01-01T00:00:00Z, PostgreSQL's epoch, in Unix seconds.
   private static final long PG_EPOCH_SECONDS = 946_684_800L;
 
@@ -37,7 +44,7 @@ final class CopyBinary {
   CopyBinary(CopyIn sink, int fields) {
     this.sink = sink;
     this.fields = fields;
-    this.buf = new byte[sink == null ? 4096 : CopyText.CHUNK + 8192];
+    this.buf = new byte[sink == null ? 4096 : CHUNK + 8192];
     put(HEADER, 0, HEADER.length);
   }
 
@@ -47,9 +54,78 @@ final class CopyBinary {
     return this;
   }
 
-  /** A text value (UTF-8), or NULL. */
+  /**
+   * A text value (UTF-8), or NULL. PostgreSQL text cannot hold NUL: U+FFFD keeps such a value
+   * visibly damaged, not cut or refused (a path or an argument can carry one).
+   */
   CopyBinary text(String s) {
-    return s == null ? nul() : bytes(s.getBytes(StandardCharsets.UTF_8));
+    if (s == null) {
+      return nul();
+    }
+    if (s.indexOf('\0') >= 0) {
+      s = s.replace('\0', '\uFFFD');
+    }
+    return bytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A {@code text[]} value, or NULL: one dimension from index 1, each element as {@link
+   * #text(String)}; an empty list is the empty array.
+   */
+  CopyBinary textArray(List<String> list) {
+    if (list == null) {
+      return nul();
+    }
+    int start = len;
+    int32(0); // the value's length, set below
+    boolean nulls = false;
+    for (String e : list) {
+      // Not List.contains(null): immutable lists throw on a null argument.
+      nulls |= e == null;
+    }
+    int32(list.isEmpty() ? 0 : 1); // dimensions
+    int32(nulls ? 1 : 0);
+    int32(TEXT_OID);
+    if (!list.isEmpty()) {
+      int32(list.size());
+      int32(1); // lower bound
+      for (String e : list) {
+        text(e);
+      }
+    }
+    int n = len - start - 4;
+    buf[start] = (byte) (n >>> 24);
+    buf[start + 1] = (byte) (n >>> 16);
+    buf[start + 2] = (byte) (n >>> 8);
+    buf[start + 3] = (byte) n;
+    return this;
+  }
+
+  /** A {@code jsonb} value given as JSON text, or NULL: the format version (1), then the text. */
+  CopyBinary jsonb(String json) {
+    if (json == null) {
+      return nul();
+    }
+    byte[] b = json.getBytes(StandardCharsets.UTF_8);
+    int32(b.length + 1);
+    room(1);
+    buf[len++] = 1;
+    put(b, 0, b.length);
+    return this;
+  }
+
+  /** An {@code integer}. */
+  CopyBinary int4(int v) {
+    int32(4);
+    int32(v);
+    return this;
+  }
+
+  /** A {@code bigint}. */
+  CopyBinary int8(long v) {
+    int32(8);
+    int64(v);
+    return this;
   }
 
   /** A text value given as its UTF-8 bytes, or NULL. */
@@ -110,7 +186,7 @@ final class CopyBinary {
   /** Ends the current row; sends a chunk when one is full. */
   CopyBinary end() throws SQLException {
     rows++;
-    if (sink != null && len >= CopyText.CHUNK) {
+    if (sink != null && len >= CHUNK) {
       flush();
     }
     return this;

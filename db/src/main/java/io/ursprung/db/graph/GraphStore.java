@@ -2,7 +2,6 @@ package io.ursprung.db.graph;
 
 import io.ursprung.events.HostStatus;
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,7 +68,6 @@ public final class GraphStore {
   private static final String COLS_ARCHIVE =
       "host, id, type, event_time, producer, payload, source_topic, source_partition,"
           + " source_offset";
-  private static final int ARCHIVE_FIELDS = 9;
   private static final String COLS_PROCESSES =
       "host, pid, start_time, start_how, parent_pid, parent_start, ppid, pgid, sid, group_time,"
           + " uid, gid, euid, egid, auid, user_name, group_name, login_user, cwd, exe, argv,"
@@ -460,31 +458,16 @@ public final class GraphStore {
                 + " last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen)"
                 + " WHERE h.first_seen > EXCLUDED.first_seen OR h.last_seen < EXCLUDED.last_seen;");
       }
-      if (!fromArchive && !b.archive.isEmpty()) {
-        // Binary: the events' JSON goes out as received (CopyBinary).
-        CopyIn in =
-            copy.copyIn(
-                "COPY "
-                    + (direct ? "" : "stage_")
-                    + "event_archive ("
-                    + COLS_ARCHIVE
-                    + ") FROM STDIN (FORMAT binary)");
-        try {
-          byte[] ready = b.prepared("event_archive");
-          if (ready != null) {
-            in.writeToCopy(ready, 0, ready.length);
-          } else {
-            CopyBinary t = new CopyBinary(in, ARCHIVE_FIELDS);
-            archiveRows(b, t);
-            t.finish();
-          }
-          in.endCopy();
-        } finally {
-          cancelIfActive(in);
-        }
-        if (!direct) {
-          sql.append(insertNothing("event_archive", COLS_ARCHIVE));
-        }
+      if (!fromArchive
+          && load(
+              copy,
+              b,
+              direct,
+              "event_archive",
+              COLS_ARCHIVE,
+              b.archive.size(),
+              t -> archiveRows(b, t))) {
+        sql.append(insertNothing("event_archive", COLS_ARCHIVE));
       }
       if (stage(
           copy, b, "processes", COLS_PROCESSES, b.processes.size(), t -> processesRows(b, t))) {
@@ -699,10 +682,15 @@ public final class GraphStore {
     staged.put(physical, Boolean.TRUE);
   }
 
-  /** Writes rows into a {@link CopyText}. */
+  /** Writes rows into a {@link CopyBinary}. */
   @FunctionalInterface
   private interface RowWriter {
-    void write(CopyText t) throws SQLException;
+    void write(CopyBinary t) throws SQLException;
+  }
+
+  /** The number of columns in a COLS_* list: every binary row says how many values it has. */
+  private static int fields(String cols) {
+    return cols.split(",").length;
   }
 
   /** COPYs {@code n} rows into {@code stage_<table>}; false when there are none. */
@@ -733,7 +721,7 @@ public final class GraphStore {
   }
 
   /**
-   * COPYs the rows into {@code target}: the text {@link #prepare} made, when there is, else made
+   * COPYs the rows into {@code target}: the data {@link #prepare} made, when there is, else made
    * now and sent as it is made.
    */
   private static boolean stream(
@@ -742,14 +730,14 @@ public final class GraphStore {
     if (n == 0) {
       return false;
     }
-    CopyIn in = copy.copyIn("COPY " + target + " (" + cols + ") FROM STDIN");
+    CopyIn in = copy.copyIn("COPY " + target + " (" + cols + ") FROM STDIN (FORMAT binary)");
     try {
       if (ready != null) {
         in.writeToCopy(ready, 0, ready.length);
       } else {
-        CopyText t = new CopyText(in);
+        CopyBinary t = new CopyBinary(in, fields(cols));
         rows.write(t);
-        t.flush();
+        t.finish();
       }
       in.endCopy();
     } finally {
@@ -936,11 +924,11 @@ public final class GraphStore {
           + " AND NOT (b.pid = c.pid AND b.start_time = c.start_time)"
           + " ON CONFLICT DO NOTHING;";
 
-  // ---- COPY text of each staging table; column order as in the COLS_* constants ----
+  // ---- COPY data of each table, binary (CopyBinary); column order as in the COLS_* constants ----
 
-  private static void hostsRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void hostsRows(GraphBatch b, CopyBinary t) throws SQLException {
     for (GraphBatch.HostSeen h : b.hosts.values()) {
-      t.add(h.host()).add(h.kind()).add(h.first()).add(h.last()).end();
+      t.row().text(h.host()).text(h.kind()).timestamptz(h.first()).timestamptz(h.last()).end();
     }
   }
 
@@ -952,86 +940,94 @@ public final class GraphStore {
     }
   }
 
-  private static void processesRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void processesRows(GraphBatch b, CopyBinary t) throws SQLException {
     for (ProcessRow p : b.processes.values()) {
-      t.add(p.host).add(p.pid).add(p.start).add(p.startHow).add(p.parentPid).add(p.parentStart);
-      t.add(p.ppid).add(p.pgid).add(p.sid).add(p.groupTime).add(p.uid).add(p.gid).add(p.euid);
-      t.add(p.egid).add(p.auid).add(p.user).add(p.group).add(p.loginUser).add(p.cwd).add(p.exe);
-      t.add(p.argv).add(p.factsTime).add(p.endTime).add(p.exitCode).add(p.signal).add(p.exitHow);
-      t.add(p.jobId).end();
+      t.row().text(p.host).int4(p.pid).timestamptz(p.start).text(p.startHow).int4(p.parentPid);
+      t.timestamptz(p.parentStart).int4(p.ppid).int4(p.pgid).int4(p.sid);
+      t.timestamptz(p.groupTime).int4(p.uid).int4(p.gid).int4(p.euid).int4(p.egid);
+      t.int8(p.auid).text(p.user).text(p.group).text(p.loginUser).text(p.cwd).text(p.exe);
+      t.textArray(p.argv).timestamptz(p.factsTime).timestamptz(p.endTime).int4(p.exitCode);
+      t.int4(p.signal).text(p.exitHow).text(p.jobId).end();
     }
   }
 
-  private static void execsRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void execsRows(GraphBatch b, CopyBinary t) throws SQLException {
     for (Rows.Exec e : b.execs) {
-      t.add(e.host()).add(e.eventId()).add(e.pid()).add(e.start()).add(e.time()).add(e.exe());
-      t.add(e.exeFs()).add(e.exeInode()).add(e.argv()).add(e.cwd()).add(e.uid()).add(e.user());
-      t.end();
+      t.row().text(e.host()).text(e.eventId()).int4(e.pid()).timestamptz(e.start());
+      t.timestamptz(e.time()).text(e.exe()).text(e.exeFs()).int8(e.exeInode());
+      t.textArray(e.argv()).text(e.cwd()).int4(e.uid()).text(e.user()).end();
     }
   }
 
-  private static void filesRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void filesRows(GraphBatch b, CopyBinary t) throws SQLException {
     for (Rows.File f : b.files.values()) {
-      t.add(f.key().host()).add(f.key().fs()).add(f.key().inode()).add(f.objectType());
-      t.add(f.firstSeen()).end();
+      t.row().text(f.key().host()).text(f.key().fs()).int8(f.key().inode());
+      t.text(f.objectType()).timestamptz(f.firstSeen()).end();
     }
   }
 
-  private static void namesRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void namesRows(GraphBatch b, CopyBinary t) throws SQLException {
     nameRows(b.names, t);
   }
 
-  private static void nameRows(Collection<Rows.FileName> rows, CopyText t) throws SQLException {
+  private static void nameRows(Collection<Rows.FileName> rows, CopyBinary t) throws SQLException {
     for (Rows.FileName n : rows) {
-      t.add(n.file().host()).add(n.eventId()).add(n.path()).add(n.op()).add(n.file().fs());
-      t.add(n.file().inode()).add(n.time()).add(n.procHost()).add(n.pid()).add(n.start()).end();
+      t.row().text(n.file().host()).text(n.eventId()).text(n.path()).text(n.op());
+      t.text(n.file().fs()).int8(n.file().inode()).timestamptz(n.time()).text(n.procHost());
+      t.int4(n.pid()).timestamptz(n.start()).end();
     }
   }
 
-  private static void versionsRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void versionsRows(GraphBatch b, CopyBinary t) throws SQLException {
     for (Rows.Version v : b.versions) {
-      t.add(v.file().host()).add(v.eventId()).add(v.file().fs()).add(v.file().inode());
-      t.add(v.time()).add(v.cause()).add(v.path()).add(v.size()).add(v.procHost()).add(v.pid());
-      t.add(v.start()).add(v.source()).end();
+      t.row().text(v.file().host()).text(v.eventId()).text(v.file().fs()).int8(v.file().inode());
+      t.timestamptz(v.time()).text(v.cause()).text(v.path()).int8(v.size()).text(v.procHost());
+      t.int4(v.pid()).timestamptz(v.start()).text(v.source()).end();
     }
   }
 
-  private static void usedRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void usedRows(GraphBatch b, CopyBinary t) throws SQLException {
     for (Rows.Used u : b.used) {
-      t.add(u.host()).add(u.eventId()).add(u.kind()).add(u.pid()).add(u.start()).add(u.time());
-      t.add(u.file().host()).add(u.file().fs()).add(u.file().inode()).add(u.path());
-      t.add(u.source()).end();
+      t.row().text(u.host()).text(u.eventId()).text(u.kind()).int4(u.pid());
+      t.timestamptz(u.start()).timestamptz(u.time()).text(u.file().host()).text(u.file().fs());
+      t.int8(u.file().inode()).text(u.path()).text(u.source()).end();
     }
   }
 
-  private static void informedRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void informedRows(GraphBatch b, CopyBinary t) throws SQLException {
     for (Rows.Informed i : b.informed) {
-      t.add(i.host()).add(i.eventId()).add(i.kind()).add(i.pid()).add(i.start());
-      t.add(i.informantPid()).add(i.informantStart()).add(i.time()).add(i.channel()).end();
+      t.row().text(i.host()).text(i.eventId()).text(i.kind()).int4(i.pid());
+      t.timestamptz(i.start()).int4(i.informantPid()).timestamptz(i.informantStart());
+      t.timestamptz(i.time()).text(i.channel()).end();
     }
   }
 
-  private static void derivedRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void derivedRows(GraphBatch b, CopyBinary t) throws SQLException {
     for (Rows.Derived d : b.derived) {
-      t.add(d.file().host()).add(d.eventId()).add(d.kind()).add(d.file().fs());
-      t.add(d.file().inode()).add(d.path());
-      t.add(d.src() == null ? null : d.src().fs()).add(d.src() == null ? null : d.src().inode());
-      t.add(d.srcPath()).add(d.time()).add(d.procHost()).add(d.pid()).add(d.start()).end();
+      t.row().text(d.file().host()).text(d.eventId()).text(d.kind()).text(d.file().fs());
+      t.int8(d.file().inode()).text(d.path());
+      if (d.src() == null) {
+        t.text(null).int8((Long) null);
+      } else {
+        t.text(d.src().fs()).int8(d.src().inode());
+      }
+      t.text(d.srcPath()).timestamptz(d.time()).text(d.procHost()).int4(d.pid());
+      t.timestamptz(d.start()).end();
     }
   }
 
-  private static void socketsRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void socketsRows(GraphBatch b, CopyBinary t) throws SQLException {
     for (Rows.Socket s : b.sockets) {
-      t.add(s.host()).add(s.eventId()).add(s.pid()).add(s.start()).add(s.time()).add(s.op());
-      t.add(s.family()).add(s.address()).add(s.port()).add(s.path()).add(s.fd()).add(s.result());
-      t.end();
+      t.row().text(s.host()).text(s.eventId()).int4(s.pid()).timestamptz(s.start());
+      t.timestamptz(s.time()).text(s.op()).text(s.family()).text(s.address()).int4(s.port());
+      t.text(s.path()).int4(s.fd()).int8(s.result()).end();
     }
   }
 
-  private static void jobsRows(GraphBatch b, CopyText t) throws SQLException {
+  private static void jobsRows(GraphBatch b, CopyBinary t) throws SQLException {
     for (Rows.JobEvent j : b.jobs) {
-      t.add(j.host()).add(j.eventId()).add(j.jobId()).add(j.stage()).add(j.user());
-      t.add(j.attributesJson()).add(j.time()).end();
+      t.row().text(j.host()).text(j.eventId()).text(j.jobId()).text(j.stage()).text(j.user());
+      t.jsonb(j.attributesJson()).timestamptz(j.time()).end();
     }
   }
 
@@ -1048,33 +1044,35 @@ public final class GraphStore {
    */
   public static void prepare(GraphBatch b) throws SQLException {
     Map<String, byte[]> m = new HashMap<>();
-    text(m, "hosts", b.hosts.size(), t -> hostsRows(b, t));
-    text(m, "processes", b.processes.size(), t -> processesRows(b, t));
-    text(m, "process_execs", b.execs.size(), t -> execsRows(b, t));
-    text(m, "files", b.files.size(), t -> filesRows(b, t));
-    text(m, "file_names", b.names.size(), t -> namesRows(b, t));
-    text(m, "file_sightings", b.sightings.size(), t -> nameRows(b.sightings.values(), t));
-    text(m, "file_versions", b.versions.size(), t -> versionsRows(b, t));
-    text(m, "used", b.used.size(), t -> usedRows(b, t));
-    text(m, "was_informed_by", b.informed.size(), t -> informedRows(b, t));
-    text(m, "was_derived_from", b.derived.size(), t -> derivedRows(b, t));
-    text(m, "sockets", b.sockets.size(), t -> socketsRows(b, t));
-    text(m, "job_events", b.jobs.size(), t -> jobsRows(b, t));
-    if (!b.archive.isEmpty()) {
-      CopyBinary archive = new CopyBinary(null, ARCHIVE_FIELDS);
-      archiveRows(b, archive);
-      archive.finish();
-      m.put("event_archive", archive.bytes());
-    }
+    data(m, "hosts", COLS_HOSTS, b.hosts.size(), t -> hostsRows(b, t));
+    data(m, "event_archive", COLS_ARCHIVE, b.archive.size(), t -> archiveRows(b, t));
+    data(m, "processes", COLS_PROCESSES, b.processes.size(), t -> processesRows(b, t));
+    data(m, "process_execs", COLS_EXECS, b.execs.size(), t -> execsRows(b, t));
+    data(m, "files", COLS_FILES, b.files.size(), t -> filesRows(b, t));
+    data(m, "file_names", COLS_NAMES, b.names.size(), t -> namesRows(b, t));
+    data(
+        m,
+        "file_sightings",
+        COLS_NAMES,
+        b.sightings.size(),
+        t -> nameRows(b.sightings.values(), t));
+    data(m, "file_versions", COLS_VERSIONS, b.versions.size(), t -> versionsRows(b, t));
+    data(m, "used", COLS_USED, b.used.size(), t -> usedRows(b, t));
+    data(m, "was_informed_by", COLS_INFORMED, b.informed.size(), t -> informedRows(b, t));
+    data(m, "was_derived_from", COLS_DERIVED, b.derived.size(), t -> derivedRows(b, t));
+    data(m, "sockets", COLS_SOCKETS, b.sockets.size(), t -> socketsRows(b, t));
+    data(m, "job_events", COLS_JOBS, b.jobs.size(), t -> jobsRows(b, t));
     b.prepared = m;
   }
 
-  private static void text(Map<String, byte[]> m, String table, int n, RowWriter rows)
+  /** Puts the COPY data of a table's {@code n} rows under its name, when there are any. */
+  private static void data(Map<String, byte[]> m, String table, String cols, int n, RowWriter rows)
       throws SQLException {
     if (n > 0) {
-      CopyText t = new CopyText();
+      CopyBinary t = new CopyBinary(null, fields(cols));
       rows.write(t);
-      m.put(table, t.text().getBytes(StandardCharsets.UTF_8));
+      t.finish();
+      m.put(table, t.bytes());
     }
   }
 
@@ -1096,38 +1094,28 @@ public final class GraphStore {
    */
   public long copyRaw(GraphBatch b, Map<String, Long> byTable) throws SQLException {
     Map<String, String> cols = new LinkedHashMap<>();
-    Map<String, CopyText> texts = new LinkedHashMap<>();
-    raw(texts, cols, "hosts", COLS_HOSTS, t -> hostsRows(b, t));
-    raw(texts, cols, "processes", COLS_PROCESSES, t -> processesRows(b, t));
-    raw(texts, cols, "process_execs", COLS_EXECS, t -> execsRows(b, t));
-    raw(texts, cols, "files", COLS_FILES, t -> filesRows(b, t));
+    Map<String, byte[]> bytes = new LinkedHashMap<>();
+    raw(bytes, cols, "hosts", COLS_HOSTS, b.hosts.size(), t -> hostsRows(b, t));
+    raw(bytes, cols, "processes", COLS_PROCESSES, b.processes.size(), t -> processesRows(b, t));
+    raw(bytes, cols, "process_execs", COLS_EXECS, b.execs.size(), t -> execsRows(b, t));
+    raw(bytes, cols, "files", COLS_FILES, b.files.size(), t -> filesRows(b, t));
     raw(
-        texts,
+        bytes,
         cols,
         "file_names",
         COLS_NAMES,
+        b.names.size() + b.sightings.size(),
         t -> {
           namesRows(b, t);
           nameRows(b.sightings.values(), t);
         });
-    raw(texts, cols, "file_versions", COLS_VERSIONS, t -> versionsRows(b, t));
-    raw(texts, cols, "used", COLS_USED, t -> usedRows(b, t));
-    raw(texts, cols, "was_informed_by", COLS_INFORMED, t -> informedRows(b, t));
-    raw(texts, cols, "was_derived_from", COLS_DERIVED, t -> derivedRows(b, t));
-    raw(texts, cols, "sockets", COLS_SOCKETS, t -> socketsRows(b, t));
-    raw(texts, cols, "job_events", COLS_JOBS, t -> jobsRows(b, t));
-    Map<String, byte[]> bytes = new LinkedHashMap<>();
-    texts.forEach((k, v) -> bytes.put(k, v.text().getBytes(StandardCharsets.UTF_8)));
-    // The archive as the consumer writes it: binary.
-    Map<String, String> format = new LinkedHashMap<>();
-    if (!b.archive.isEmpty()) {
-      CopyBinary archive = new CopyBinary(null, ARCHIVE_FIELDS);
-      archiveRows(b, archive);
-      archive.finish();
-      bytes.put("event_archive", archive.bytes());
-      cols.put("event_archive", COLS_ARCHIVE);
-      format.put("event_archive", " (FORMAT binary)");
-    }
+    raw(bytes, cols, "file_versions", COLS_VERSIONS, b.versions.size(), t -> versionsRows(b, t));
+    raw(bytes, cols, "used", COLS_USED, b.used.size(), t -> usedRows(b, t));
+    raw(bytes, cols, "was_informed_by", COLS_INFORMED, b.informed.size(), t -> informedRows(b, t));
+    raw(bytes, cols, "was_derived_from", COLS_DERIVED, b.derived.size(), t -> derivedRows(b, t));
+    raw(bytes, cols, "sockets", COLS_SOCKETS, b.sockets.size(), t -> socketsRows(b, t));
+    raw(bytes, cols, "job_events", COLS_JOBS, b.jobs.size(), t -> jobsRows(b, t));
+    raw(bytes, cols, "event_archive", COLS_ARCHIVE, b.archive.size(), t -> archiveRows(b, t));
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
@@ -1136,14 +1124,9 @@ public final class GraphStore {
         long ts = System.nanoTime();
         try {
           copy.copyIn(
-              "COPY "
-                  + e.getKey()
-                  + " ("
-                  + cols.get(e.getKey())
-                  + ") FROM STDIN"
-                  + format.getOrDefault(e.getKey(), ""),
+              "COPY " + e.getKey() + " (" + cols.get(e.getKey()) + ") FROM STDIN (FORMAT binary)",
               new ByteArrayInputStream(e.getValue()),
-              CopyText.CHUNK);
+              CopyBinary.CHUNK);
         } catch (java.io.IOException ex) {
           throw new SQLException(
               "COPY into " + e.getKey() + " failed: " + ex.getMessage(), "08006", ex);
@@ -1158,16 +1141,18 @@ public final class GraphStore {
   }
 
   private static void raw(
-      Map<String, CopyText> texts,
+      Map<String, byte[]> bytes,
       Map<String, String> cols,
       String table,
       String columns,
+      int n,
       RowWriter rows)
       throws SQLException {
-    CopyText t = new CopyText();
-    rows.write(t);
-    if (t.rows() > 0) {
-      texts.put(table, t);
+    if (n > 0) {
+      CopyBinary t = new CopyBinary(null, fields(columns));
+      rows.write(t);
+      t.finish();
+      bytes.put(table, t.bytes());
       cols.put(table, columns);
     }
   }

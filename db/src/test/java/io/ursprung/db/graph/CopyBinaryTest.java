@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The binary COPY format, byte for byte, and times rounded as PostgreSQL rounds their text. */
@@ -59,5 +60,46 @@ class CopyBinaryTest {
     d.writeShort(-1);
     assertArrayEquals(want.toByteArray(), c.bytes());
     assertEquals(1, c.rows());
+  }
+
+  @Test
+  void textArraysJsonbAndNulAreWrittenAsPostgresReadsThem() throws Exception {
+    CopyBinary c = new CopyBinary(null, 4);
+    c.row().text("a\0b").textArray(java.util.Arrays.asList("x", null)).textArray(List.of());
+    c.jsonb("{\"k\":\"ü\"}").end();
+    c.finish();
+
+    ByteArrayOutputStream want = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(want);
+    d.write("PGCOPY\n".getBytes(StandardCharsets.US_ASCII));
+    d.write(new byte[] {(byte) 0xff, '\r', '\n', 0});
+    d.writeInt(0);
+    d.writeInt(0);
+    d.writeShort(4);
+    // NUL cannot be held by text: U+FFFD (3 bytes in UTF-8) stands in for it.
+    d.writeInt(5);
+    d.write("a\uFFFDb".getBytes(StandardCharsets.UTF_8));
+    // One dimension, has nulls, element type text (25), 2 elements from index 1, then each.
+    d.writeInt(4 * 5 + (4 + 1) + 4);
+    d.writeInt(1);
+    d.writeInt(1);
+    d.writeInt(25);
+    d.writeInt(2);
+    d.writeInt(1);
+    d.writeInt(1);
+    d.write('x');
+    d.writeInt(-1);
+    // The empty array: no dimensions.
+    d.writeInt(12);
+    d.writeInt(0);
+    d.writeInt(0);
+    d.writeInt(25);
+    // jsonb: version 1, then the text.
+    byte[] json = "{\"k\":\"ü\"}".getBytes(StandardCharsets.UTF_8);
+    d.writeInt(json.length + 1);
+    d.write(1);
+    d.write(json);
+    d.writeShort(-1);
+    assertArrayEquals(want.toByteArray(), c.bytes());
   }
 }

@@ -86,13 +86,6 @@ class ProcessRowTest {
   }
 
   @Test
-  void copyTextEscapesEverythingThatCouldBreakARow() throws Exception {
-    CopyText t = new CopyText();
-    t.add("a\tb\\c\nd").add(null).add(List.of("x,y", "q\"uote", "{b}")).end();
-    assertEquals("a\\tb\\\\c\\nd\t\\N\t{\"x,y\",\"q\\\\\"uote\",\"{b}\"}\n", t.text());
-  }
-
-  @Test
   void pathInodeIsStable() {
     assertEquals(Rows.pathInode("/a/b"), Rows.pathInode("/a/b"));
     assertEquals(Rows.PATH_FS, Rows.FileKey.of("h", null, null, "/a/b").fs());
