@@ -24,9 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The archive is written in binary COPY format from the bytes received: it must hold exactly those
- * bytes, and the same times as the graph rows (which were written as text when this test was
- * made, and are binary too now: BinaryCopyIT), on the direct way and through staging, with the
- * COPY data made ahead or not.
+ * bytes, and the same times as the graph rows (which were written as text when this test was made,
+ * and are binary too now: BinaryCopyIT), on the direct way and through staging, with the COPY data
+ * made ahead or not.
  */
 @ExtendWith(PostgresExtension.class)
 class EventArchiveBinaryIT {
