@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
@@ -139,7 +140,13 @@ public final class EventCodec {
         String field = p.currentName();
         JsonToken value = p.nextToken();
         switch (field) {
-          case "schemaVersion" -> versionNode = mapper.readTree(p);
+          case "schemaVersion" ->
+              // The node readTree makes for an int, without the databind call per event.
+              versionNode =
+                  value == JsonToken.VALUE_NUMBER_INT
+                          && p.getNumberType() == JsonParser.NumberType.INT
+                      ? IntNode.valueOf(p.getIntValue())
+                      : mapper.readTree(p);
           case "id" -> id = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
           case "type" -> typeName = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
           case "host" -> host = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();

@@ -107,6 +107,36 @@ class StorableEnvelopeTest {
   }
 
   @Test
+  void hostNamesAreCheckedExactlyAsThePatternSays() {
+    // The hand-written check against HOST_NAME itself: lengths around the limits, every ASCII
+    // character and some beyond it, at the first position and later ones.
+    java.util.Random r = new java.util.Random(11);
+    String alphabet = "aZ09._-:/ \t\u00e9\u0130\u212a\u0000~";
+    List<String> cases =
+        new java.util.ArrayList<>(List.of("", "a", "a".repeat(253), "a".repeat(254)));
+    for (char c = 0; c < 256; c++) {
+      cases.add(String.valueOf(c));
+      cases.add("w" + c);
+      cases.add("w" + c + "1");
+    }
+    for (int i = 0; i < 50_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      int n = r.nextInt(8) == 0 ? 250 + r.nextInt(6) : r.nextInt(12);
+      for (int j = 0; j < n; j++) {
+        sb.append(alphabet.charAt(r.nextInt(r.nextBoolean() ? 7 : alphabet.length())));
+      }
+      cases.add(sb.toString());
+    }
+    int hosts = 0;
+    for (String s : cases) {
+      boolean want = ProvEvent.HOST_NAME.matcher(s).matches();
+      assertEquals(want, ProvEvent.isHostName(s), "'" + s + "'");
+      hosts += want ? 1 : 0;
+    }
+    assertTrue(hosts > 1000 && hosts < cases.size() - 1000, "both kinds tested: " + hosts);
+  }
+
+  @Test
   void theRulesAreStatedOnce() {
     assertNull(ProvEvent.hostProblem("host", "worker01"));
     assertTrue(ProvEvent.hostProblem("clusterName", "a:b").startsWith("clusterName 'a:b'"));
