@@ -164,14 +164,15 @@ public final class EventCodec {
                 typeName == null ? Optional.empty() : EventType.fromWireName(typeName);
             if (fast
                 && known.isPresent()
-                && known.get() == EventType.FILE_ACCESS
+                && FastBodies.reads(known.get())
                 && versionNode != null
                 && value == JsonToken.START_OBJECT) {
-              // Nearly every event of an audit topic is a file access, and binding it by
-              // databind was the largest part of decoding. The hand-written reader takes only
-              // the form producers write; anything else (or anything wrong) is decoded again
-              // from the start by databind, which accepts, rejects and words reasons as always.
-              data = FastBodies.fileAccess(p);
+              // Nearly every event of an audit topic is a file access or a step in a process's
+              // life, and binding them by databind was the largest part of decoding. The
+              // hand-written readers take only the form producers write; anything else (or
+              // anything wrong) is decoded again from the start by databind, which accepts,
+              // rejects and words reasons as always.
+              data = FastBodies.read(known.get(), p);
               if (data == null) {
                 return decode(json, false);
               }

@@ -114,6 +114,95 @@ class FastBodiesAgreementTest {
     }
   }
 
+  /** Process starts, execs and exits with every optional field present or not. */
+  static List<ProvEvent> processEvents(Random r, int n) {
+    List<ProvEvent> out = new ArrayList<>();
+    String[] words = {"bash", "/home/bob/etl/etl.sh", "", "a b\tc", "ü€", "-c", "x\"y\\z"};
+    for (int i = 0; i < n; i++) {
+      Instant start =
+          Instant.ofEpochSecond(
+              1_700_000_000L + r.nextInt(100_000_000), r.nextInt(1_000_000) * 1_000L);
+      ProcessRef self = new ProcessRef(1 + r.nextInt(4_000_000), start);
+      Credentials creds =
+          r.nextInt(5) == 0
+              ? null
+              : new Credentials(
+                  r.nextBoolean() ? null : r.nextInt(70_000),
+                  r.nextBoolean() ? null : r.nextInt(70_000),
+                  r.nextBoolean() ? null : 0,
+                  r.nextBoolean() ? null : 1001,
+                  r.nextBoolean() ? null : (r.nextBoolean() ? 1001 : Integer.MAX_VALUE),
+                  r.nextBoolean() ? null : "bob",
+                  r.nextBoolean() ? null : "bob",
+                  r.nextBoolean() ? null : "alice");
+      List<String> argv = null;
+      if (r.nextInt(4) != 0) {
+        argv = new ArrayList<>();
+        for (int k = r.nextInt(5); k > 0; k--) {
+          argv.add(words[r.nextInt(words.length)]);
+        }
+      }
+      EventData body =
+          switch (r.nextInt(3)) {
+            case 0 ->
+                new ProcessStarted(
+                    self,
+                    r.nextBoolean()
+                        ? null
+                        : new ProcessRef(1 + r.nextInt(4_000_000), start.minusSeconds(5)),
+                    r.nextBoolean() ? null : r.nextInt(4_000_000),
+                    r.nextBoolean() ? null : r.nextInt(4_000_000),
+                    r.nextBoolean() ? null : r.nextInt(4_000_000),
+                    creds,
+                    r.nextBoolean() ? null : "/home/bob/etl",
+                    r.nextBoolean() ? null : "/usr/bin/bash",
+                    argv,
+                    r.nextBoolean() ? "clone" : "fork");
+            case 1 ->
+                new ProcessExec(
+                    self,
+                    r.nextBoolean() ? null : "/usr/bin/cat",
+                    r.nextBoolean() ? null : r.nextLong() & Long.MAX_VALUE,
+                    r.nextBoolean() ? null : "fe:01",
+                    argv,
+                    r.nextBoolean() ? null : "/tmp",
+                    creds,
+                    r.nextBoolean() ? null : "execve");
+            default ->
+                new ProcessExited(
+                    self,
+                    r.nextBoolean() ? null : r.nextInt(256),
+                    r.nextBoolean() ? null : r.nextInt(65),
+                    r.nextBoolean() ? "exit_group" : "signal");
+          };
+      out.add(
+          ProvEvent.of(
+              "worker01:auditd:" + i + ":1",
+              new Producer("ursprung-auditd-plugin", "0.1.0"),
+              "worker01",
+              start.plusMillis(r.nextInt(100_000)),
+              body));
+    }
+    return out;
+  }
+
+  @Test
+  void generatedProcessEventsDecodeTheSameAndRoundTrip() throws Exception {
+    Random r = new Random(5);
+    for (ProvEvent e : processEvents(r, 5000)) {
+      byte[] json = CODEC.toBytes(e);
+      assertAgree(json);
+      assertEquals(e, CODEC.fromBytes(json));
+      byte[] body = CODEC.mapper().writeValueAsBytes(e.data());
+      try (com.fasterxml.jackson.core.JsonParser p =
+          CODEC.mapper().getFactory().createParser(body)) {
+        p.nextToken();
+        assertTrue(FastBodies.reads(e.data().type()));
+        assertEquals(e.data(), FastBodies.read(e.data().type(), p));
+      }
+    }
+  }
+
   @Test
   void mutatedEventsAreAcceptedOrRejectedTheSame() throws Exception {
     Random r = new Random(42);
@@ -122,6 +211,9 @@ class FastBodiesAgreementTest {
       seeds.add(Files.readAllBytes(f));
     }
     for (ProvEvent e : fileAccesses(r, 200)) {
+      seeds.add(CODEC.toBytes(e));
+    }
+    for (ProvEvent e : processEvents(r, 200)) {
       seeds.add(CODEC.toBytes(e));
     }
     int checked = 0;
@@ -214,7 +306,25 @@ class FastBodiesAgreementTest {
     "targetPath",
     "targetInode",
     "objectType",
+    "parent",
+    "ppid",
+    "pgid",
+    "sid",
+    "credentials",
+    "cwd",
+    "exe",
+    "argv",
+    "how",
+    "exeInode",
+    "exeDevice",
+    "syscall",
+    "exitCode",
+    "signal",
     "unknownField"
+  };
+
+  private static final String[] CREDENTIAL_FIELDS = {
+    "uid", "gid", "euid", "egid", "auid", "user", "group", "loginUser", "other"
   };
 
   /** Structural and byte-level mutations of one event. */
@@ -244,6 +354,29 @@ class FastBodiesAgreementTest {
           p.set(pf, ODD_VALUES[r.nextInt(ODD_VALUES.length)]);
         }
         out.add(CODEC.mapper().writeValueAsBytes(c2));
+      }
+      // Inside the credentials and the argument list.
+      if (d.get("credentials") instanceof ObjectNode) {
+        ObjectNode c5 = root.deepCopy();
+        ObjectNode cr = (ObjectNode) c5.get("data").get("credentials");
+        String cf = CREDENTIAL_FIELDS[r.nextInt(CREDENTIAL_FIELDS.length)];
+        if (r.nextInt(4) == 0) {
+          cr.remove(cf);
+        } else {
+          cr.set(cf, ODD_VALUES[r.nextInt(ODD_VALUES.length)]);
+        }
+        out.add(CODEC.mapper().writeValueAsBytes(c5));
+      }
+      if (d.get("argv") instanceof com.fasterxml.jackson.databind.node.ArrayNode) {
+        ObjectNode c6 = root.deepCopy();
+        com.fasterxml.jackson.databind.node.ArrayNode a =
+            (com.fasterxml.jackson.databind.node.ArrayNode) c6.get("data").get("argv");
+        if (a.size() > 0 && r.nextBoolean()) {
+          a.set(r.nextInt(a.size()), ODD_VALUES[r.nextInt(ODD_VALUES.length)]);
+        } else {
+          a.add(ODD_VALUES[r.nextInt(ODD_VALUES.length)]);
+        }
+        out.add(CODEC.mapper().writeValueAsBytes(c6));
       }
       // Fields in another order.
       ObjectNode c3 = root.deepCopy();
