@@ -1078,7 +1078,7 @@ public final class GraphStore {
 
   /**
    * The ceiling a consumer is measured against: the same rows COPYed straight into the graph
-   * tables, without staging, conflict handling, merging or joins, in one transaction. The COPY text
+   * tables, without staging, conflict handling, merging or joins, in one transaction. The COPY data
    * is made before the clock starts, so the figure is PostgreSQL's alone. Only meaningful on empty
    * tables (duplicate keys fail); used by the benchmark.
    *

@@ -59,7 +59,9 @@ public final class DecoderCpuBench {
     System.out.println(sink == 42 ? "" : "done");
   }
 
-  /** The scan CopyText used before: char by char. */
+  /**
+   * The scan text COPY escaping used first: char by char (text COPY is gone; kept for the record).
+   */
   private static int charAtScan(String s) {
     int n = s.length();
     int i = 0;
@@ -73,7 +75,7 @@ public final class DecoderCpuBench {
     return i;
   }
 
-  /** The scan CopyText uses now. */
+  /** The scan it used later, until every table went to binary COPY. */
   private static int indexOfScan(String s) {
     return min(
         min(s.indexOf('\\'), s.indexOf('\n')),
