@@ -1033,6 +1033,10 @@ public final class GraphStore {
 
   // ---- measurement and inspection ----
 
+  // About what a graph row of the bulk capture takes in binary COPY (ids, a path, times), to size
+  // a batch's COPY data at once; payloads are added for the archive.
+  private static final int ROW_BYTES = 192;
+
   /**
    * Makes the COPY data of every table of the batch now, so that {@link #write} only sends it.
    *
@@ -1045,7 +1049,11 @@ public final class GraphStore {
   public static void prepare(GraphBatch b) throws SQLException {
     Map<String, byte[]> m = new HashMap<>();
     data(m, "hosts", COLS_HOSTS, b.hosts.size(), t -> hostsRows(b, t));
-    data(m, "event_archive", COLS_ARCHIVE, b.archive.size(), t -> archiveRows(b, t));
+    long payloads = 0;
+    for (Rows.Archive a : b.archive) {
+      payloads += a.payload() == null ? 0 : a.payload().length;
+    }
+    data(m, "event_archive", COLS_ARCHIVE, b.archive.size(), payloads, t -> archiveRows(b, t));
     data(m, "processes", COLS_PROCESSES, b.processes.size(), t -> processesRows(b, t));
     data(m, "process_execs", COLS_EXECS, b.execs.size(), t -> execsRows(b, t));
     data(m, "files", COLS_FILES, b.files.size(), t -> filesRows(b, t));
@@ -1068,8 +1076,16 @@ public final class GraphStore {
   /** Puts the COPY data of a table's {@code n} rows under its name, when there are any. */
   private static void data(Map<String, byte[]> m, String table, String cols, int n, RowWriter rows)
       throws SQLException {
+    data(m, table, cols, n, 0, rows);
+  }
+
+  /** As above, {@code large} more bytes expected than the columns' usual size (the payloads). */
+  private static void data(
+      Map<String, byte[]> m, String table, String cols, int n, long large, RowWriter rows)
+      throws SQLException {
     if (n > 0) {
-      CopyBinary t = new CopyBinary(null, fields(cols));
+      long expected = 32 + n * (long) ROW_BYTES + large;
+      CopyBinary t = new CopyBinary(fields(cols), (int) Math.min(expected, 64L << 20));
       rows.write(t);
       t.finish();
       m.put(table, t.bytes());

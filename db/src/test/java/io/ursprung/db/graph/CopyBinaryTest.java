@@ -102,4 +102,40 @@ class CopyBinaryTest {
     d.writeShort(-1);
     assertArrayEquals(want.toByteArray(), c.bytes());
   }
+
+  @Test
+  void textIsEncodedAsStringGetBytesEncodesIt() throws Exception {
+    // The hand-written encoder against the JDK's: every kind of UTF-16 unit (ASCII, two and three
+    // bytes, pairs, lone and reversed surrogates, NUL) at every position, kept and streamed sizes.
+    char[] units = {
+      'a', '/', '\0', '\u007f', '\u0080', '\u00e9', '\u07ff', '\u0800', '\u20ac', '\uffff',
+      '\ufffd', '\ud83d', '\ude00', '\ud800', '\udfff'
+    };
+    java.util.Random r = new java.util.Random(3);
+    int wide = 0;
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      int n = r.nextInt(10) == 0 ? 3000 + r.nextInt(5000) : r.nextInt(40);
+      for (int j = 0; j < n; j++) {
+        sb.append(
+            r.nextInt(3) == 0 ? units[r.nextInt(units.length)] : (char) ('a' + r.nextInt(26)));
+      }
+      String s = sb.toString();
+      CopyBinary c = new CopyBinary(1, r.nextBoolean() ? 64 : 1 << 16);
+      c.row().text(s).end();
+      byte[] want = s.replace('\0', '\uFFFD').getBytes(StandardCharsets.UTF_8);
+      byte[] got = c.bytes();
+      int at = 19 + 2; // header, then the field count
+      int size =
+          ((got[at] & 0xff) << 24)
+              | ((got[at + 1] & 0xff) << 16)
+              | ((got[at + 2] & 0xff) << 8)
+              | (got[at + 3] & 0xff);
+      assertEquals(want.length, size, s);
+      assertArrayEquals(want, java.util.Arrays.copyOfRange(got, at + 4, at + 4 + size), s);
+      assertEquals(at + 4 + size, got.length, s);
+      wide += s.chars().anyMatch(ch -> ch >= 0x80) ? 1 : 0;
+    }
+    assertEquals(true, wide > 5000, "non-ASCII strings tested: " + wide);
+  }
 }
