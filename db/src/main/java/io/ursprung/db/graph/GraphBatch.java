@@ -78,8 +78,14 @@ public final class GraphBatch {
   /** Notes that {@code host} (kind {@code host} or {@code cluster}) was seen at {@code time}. */
   public void seen(String host, String kind, Instant time) {
     prepared = null;
-    hosts.merge(host, new HostSeen(host, kind, time, time), (a, b) -> a.widen(time));
-    lockHosts.add(host);
+    // Every event comes here: nothing is made unless the host is new or its span grows.
+    HostSeen h = hosts.get(host);
+    if (h == null) {
+      hosts.put(host, new HostSeen(host, kind, time, time));
+      lockHosts.add(host);
+    } else if (time.isBefore(h.first()) || time.isAfter(h.last())) {
+      hosts.put(host, h.widen(time));
+    }
   }
 
   /** The hosts whose rows this batch writes, sorted (the order locks are taken in). */
