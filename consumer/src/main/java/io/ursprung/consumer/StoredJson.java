@@ -10,39 +10,60 @@ import io.ursprung.events.Utf8;
  * is dead-lettered at once with the reason. The same for every source that archives.
  */
 final class StoredJson {
-  private static final byte[] NUL_ESCAPE = {'u', '0', '0', '0', '0'};
-
   private StoredJson() {}
 
   /** Throws with the reason when the archive cannot keep {@code json}. */
   static void check(byte[] json) throws MalformedEventException {
-    int bad = Utf8.firstInvalid(json, 0, json.length);
-    if (bad >= 0) {
-      throw new MalformedEventException("not valid UTF-8 (byte " + bad + ")");
+    // One pass for both (every message comes here). Invalid UTF-8 is reported before a NUL, as
+    // when they were two scans.
+    boolean nul = false;
+    int n = json.length;
+    int i = 0;
+    while (i < n) {
+      byte c = json[i];
+      if (c >= 0) {
+        if (c == '\\' && i + 1 < n && json[i + 1] >= 0) {
+          nul |= isNulEscape(json, i);
+          i += 2; // the escaped character: an escaped backslash does not start an escape
+        } else {
+          i++;
+        }
+      } else {
+        int k = Utf8.sequenceLength(json, i, n);
+        if (k <= 0) {
+          throw new MalformedEventException("not valid UTF-8 (byte " + i + ")");
+        }
+        i += k;
+      }
     }
-    if (hasEscapedNul(json)) {
+    if (nul) {
       throw new MalformedEventException(
           "contains a NUL character (\\u0000), which cannot be stored");
     }
   }
 
   /**
-   * Whether the JSON holds the escape {@code \u0000}: a search for its six ASCII bytes, which in
-   * UTF-8 can only be those characters (every byte of a multi-byte character is 0x80 or above).
+   * Whether the JSON holds a NUL character, written {@code \u0000} (a JSON text cannot hold the
+   * character itself). {@code \\u0000} is not one: a backslash, then the text "u0000".
    */
   static boolean hasEscapedNul(byte[] json) {
-    outer:
-    for (int i = 0, n = json.length - 6; i <= n; i++) {
-      if (json[i] != '\\') {
-        continue;
-      }
-      for (int k = 0; k < 5; k++) {
-        if (json[i + 1 + k] != NUL_ESCAPE[k]) {
-          continue outer;
+    for (int i = 0, n = json.length; i < n; i++) {
+      if (json[i] == '\\') {
+        if (isNulEscape(json, i)) {
+          return true;
         }
+        i++; // whatever it escapes, a backslash included
       }
-      return true;
     }
     return false;
+  }
+
+  private static boolean isNulEscape(byte[] b, int i) {
+    return i + 5 < b.length
+        && b[i + 1] == 'u'
+        && b[i + 2] == '0'
+        && b[i + 3] == '0'
+        && b[i + 4] == '0'
+        && b[i + 5] == '0';
   }
 }

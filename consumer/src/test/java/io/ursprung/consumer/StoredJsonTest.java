@@ -13,25 +13,72 @@ class StoredJsonTest {
     return Utf8.firstInvalid(b, 0, b.length);
   }
 
-  @Test
-  void anEscapedNulIsFoundInTheBytesAsInTheText() {
-    for (String json :
-        new String[] {
-          "{}",
-          "{\"p\":\"a\\u0000\"}",
-          "\\u0000",
-          "{\"p\":\"\\u000\"}",
-          "{\"p\":\"\\u00001\"}",
-          "{\"p\":\"ü\\u0000\"}",
-          "{\"p\":\"\\u0001\"}",
-          "\\u000",
-          ""
-        }) {
-      assertEquals(
-          json.contains("\\u0000"),
-          StoredJson.hasEscapedNul(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-          json);
+  /** Whether any string of a JSON document holds NUL, as a JSON parser reads it. */
+  static boolean holdsNul(String json) throws Exception {
+    try (com.fasterxml.jackson.core.JsonParser p =
+        new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
+      for (var t = p.nextToken(); t != null; t = p.nextToken()) {
+        if ((t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING
+                || t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME)
+            && p.getText().indexOf('\0') >= 0) {
+          return true;
+        }
+      }
     }
+    return false;
+  }
+
+  @Test
+  void anEscapedNulIsFoundInTheBytesAsAParserFindsIt() throws Exception {
+    List<String> cases =
+        new ArrayList<>(
+            List.of(
+                "{}",
+                "{\"p\":\"a\\u0000\"}",
+                "{\"p\":\"\\u0000\"}",
+                "{\"p\":\"\\u00001\"}",
+                "{\"p\":\"ü\\u0000\"}",
+                "{\"p\":\"\\u0001\"}",
+                "{\"p\":\"\\\\u0000\"}", // a backslash, then the text u0000
+                "{\"p\":\"\\\\\\u0000\"}", // a backslash, then NUL
+                "{\"\\u0000\":1}",
+                "{\"p\":\"\\\\\"}"));
+    // Random strings of backslashes, u, 0 and a few others, written as JSON by Jackson.
+    java.util.Random r = new java.util.Random(9);
+    String alphabet = "\\u0\u0000a\"ü";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int k = r.nextInt(12); k > 0; k--) {
+        sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+      }
+      cases.add(
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .writeValueAsString(java.util.Map.of("p", sb.toString())));
+    }
+    int nuls = 0;
+    for (String json : cases) {
+      boolean want = holdsNul(json);
+      byte[] b = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(want, StoredJson.hasEscapedNul(b), json);
+      String reason = null;
+      try {
+        StoredJson.check(b);
+      } catch (io.ursprung.events.MalformedEventException e) {
+        reason = e.getMessage();
+      }
+      assertEquals(want, reason != null && reason.contains("NUL"), json + ": " + reason);
+      nuls += want ? 1 : 0;
+    }
+    assertEquals(true, nuls > 1000 && nuls < cases.size() - 1000, "both kinds: " + nuls);
+  }
+
+  @Test
+  void invalidUtf8IsReportedBeforeANul() {
+    byte[] b = {'"', '\\', 'u', '0', '0', '0', '0', (byte) 0xff, '"'};
+    io.ursprung.events.MalformedEventException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.ursprung.events.MalformedEventException.class, () -> StoredJson.check(b));
+    assertEquals("not valid UTF-8 (byte 7)", e.getMessage());
   }
 
   @Test
