@@ -26,130 +26,6 @@ final class FastBodies {
 
   private static final FileAccess.Op[] OPS = FileAccess.Op.values();
 
-  /**
-   * A {@link FileAccess} body, the parser on its START_OBJECT; null when the body is not in the
-   * canonical form (the parser is then left anywhere: the caller starts again).
-   */
-  static FileAccess fileAccess(JsonParser p) {
-    try {
-      ProcessRef process = null;
-      FileAccess.Op op = null;
-      String path = null;
-      Long inode = null;
-      String device = null;
-      Integer fd = null;
-      String flags = null;
-      Boolean read = null;
-      Boolean write = null;
-      Boolean create = null;
-      Boolean truncate = null;
-      String targetPath = null;
-      Long targetInode = null;
-      String objectType = null;
-      int seen = 0;
-      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-        if (t != JsonToken.FIELD_NAME) {
-          return null;
-        }
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        int bit;
-        switch (field) {
-          case "process" -> {
-            bit = 1;
-            process = v == JsonToken.START_OBJECT ? processRef(p) : null;
-            if (process == null) {
-              return null;
-            }
-          }
-          case "op" -> {
-            bit = 1 << 1;
-            op = v == JsonToken.VALUE_STRING ? op(p.getText()) : null;
-            if (op == null) {
-              return null;
-            }
-          }
-          case "path" -> {
-            bit = 1 << 2;
-            path = string(p, v);
-          }
-          case "inode" -> {
-            bit = 1 << 3;
-            inode = longValue(p, v);
-          }
-          case "device" -> {
-            bit = 1 << 4;
-            device = string(p, v);
-          }
-          case "fd" -> {
-            bit = 1 << 5;
-            fd = intValue(p, v);
-          }
-          case "flags" -> {
-            bit = 1 << 6;
-            flags = string(p, v);
-          }
-          case "read" -> {
-            bit = 1 << 7;
-            read = bool(v);
-          }
-          case "write" -> {
-            bit = 1 << 8;
-            write = bool(v);
-          }
-          case "create" -> {
-            bit = 1 << 9;
-            create = bool(v);
-          }
-          case "truncate" -> {
-            bit = 1 << 10;
-            truncate = bool(v);
-          }
-          case "targetPath" -> {
-            bit = 1 << 11;
-            targetPath = string(p, v);
-          }
-          case "targetInode" -> {
-            bit = 1 << 12;
-            targetInode = longValue(p, v);
-          }
-          case "objectType" -> {
-            bit = 1 << 13;
-            objectType = string(p, v);
-          }
-          default -> {
-            // Ignored, as databind ignores unknown fields (a newer minor revision may add some).
-            p.skipChildren();
-            continue;
-          }
-        }
-        if ((seen & bit) != 0) {
-          return null; // a field twice: which one databind keeps is its business
-        }
-        seen |= bit;
-      }
-      // Required (process, op, path) are checked by the record; a missing one throws.
-      return new FileAccess(
-          process,
-          op,
-          path,
-          inode,
-          device,
-          fd,
-          flags,
-          read,
-          write,
-          create,
-          truncate,
-          targetPath,
-          targetInode,
-          objectType);
-    } catch (NotCanonical | IOException | RuntimeException e) {
-      // Not JSON, a value of another type, out of range, missing: databind says what.
-      return null;
-    }
-  }
-
   /** Whether {@link #read} has a reader for bodies of this type. */
   static boolean reads(EventType type) {
     return switch (type) {
@@ -160,226 +36,295 @@ final class FastBodies {
 
   /**
    * A body of a type {@link #reads} takes, the parser on its START_OBJECT; null when the body is
-   * not in the canonical form.
+   * not in the canonical form (the parser is then left anywhere: the caller starts again).
    */
   static EventData read(EventType type, JsonParser p) {
-    return switch (type) {
-      case FILE_ACCESS -> fileAccess(p);
-      case PROCESS_START -> processStarted(p);
-      case PROCESS_EXEC -> processExec(p);
-      case PROCESS_EXIT -> processExited(p);
-      default -> null;
-    };
-  }
-
-  /** A {@link ProcessStarted} body, or null (see {@link #fileAccess}). */
-  static ProcessStarted processStarted(JsonParser p) {
     try {
-      ProcessRef process = null;
-      ProcessRef parent = null;
-      Integer ppid = null;
-      Integer pgid = null;
-      Integer sid = null;
-      Credentials credentials = null;
-      String cwd = null;
-      String exe = null;
-      List<String> argv = null;
-      String how = null;
-      int seen = 0;
-      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-        if (t != JsonToken.FIELD_NAME) {
-          return null;
-        }
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        int bit;
-        switch (field) {
-          case "process" -> {
-            bit = 1;
-            process = processRef(p, v);
-          }
-          case "parent" -> {
-            bit = 1 << 1;
-            parent = processRef(p, v);
-          }
-          case "ppid" -> {
-            bit = 1 << 2;
-            ppid = intValue(p, v);
-          }
-          case "pgid" -> {
-            bit = 1 << 3;
-            pgid = intValue(p, v);
-          }
-          case "sid" -> {
-            bit = 1 << 4;
-            sid = intValue(p, v);
-          }
-          case "credentials" -> {
-            bit = 1 << 5;
-            credentials = credentials(p, v);
-          }
-          case "cwd" -> {
-            bit = 1 << 6;
-            cwd = string(p, v);
-          }
-          case "exe" -> {
-            bit = 1 << 7;
-            exe = string(p, v);
-          }
-          case "argv" -> {
-            bit = 1 << 8;
-            argv = strings(p, v);
-          }
-          case "how" -> {
-            bit = 1 << 9;
-            how = string(p, v);
-          }
-          default -> {
-            p.skipChildren();
-            continue;
-          }
-        }
-        if ((seen & bit) != 0) {
-          return null;
-        }
-        seen |= bit;
-      }
-      // process and how are required; the record throws without them and databind says so.
-      return new ProcessStarted(process, parent, ppid, pgid, sid, credentials, cwd, exe, argv, how);
+      return switch (type) {
+        case FILE_ACCESS -> fileAccess(p);
+        case PROCESS_START -> processStarted(p);
+        case PROCESS_EXEC -> processExec(p);
+        case PROCESS_EXIT -> processExited(p);
+        default -> null;
+      };
     } catch (NotCanonical | IOException | RuntimeException e) {
+      // Not JSON, a value of another type, out of range, a field twice, a required field missing
+      // (the record throws): databind says what.
       return null;
     }
   }
 
-  /** A {@link ProcessExec} body, or null (see {@link #fileAccess}). */
-  static ProcessExec processExec(JsonParser p) {
-    try {
-      ProcessRef process = null;
-      String exe = null;
-      Long exeInode = null;
-      String exeDevice = null;
-      List<String> argv = null;
-      String cwd = null;
-      Credentials credentials = null;
-      String syscall = null;
-      int seen = 0;
-      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-        if (t != JsonToken.FIELD_NAME) {
-          return null;
+  private static FileAccess fileAccess(JsonParser p) throws IOException, NotCanonical {
+    ProcessRef process = null;
+    FileAccess.Op op = null;
+    String path = null;
+    Long inode = null;
+    String device = null;
+    Integer fd = null;
+    String flags = null;
+    Boolean read = null;
+    Boolean write = null;
+    Boolean create = null;
+    Boolean truncate = null;
+    String targetPath = null;
+    Long targetInode = null;
+    String objectType = null;
+    int seen = 0;
+    // Unknown fields are skipped, as databind skips them (a newer minor revision may add some).
+    for (String field = nextField(p); field != null; field = nextField(p)) {
+      switch (field) {
+        case "process" -> {
+          seen = once(seen, 1);
+          process = processRef(p);
         }
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        int bit;
-        switch (field) {
-          case "process" -> {
-            bit = 1;
-            process = processRef(p, v);
-          }
-          case "exe" -> {
-            bit = 1 << 1;
-            exe = string(p, v);
-          }
-          case "exeInode" -> {
-            bit = 1 << 2;
-            exeInode = longValue(p, v);
-          }
-          case "exeDevice" -> {
-            bit = 1 << 3;
-            exeDevice = string(p, v);
-          }
-          case "argv" -> {
-            bit = 1 << 4;
-            argv = strings(p, v);
-          }
-          case "cwd" -> {
-            bit = 1 << 5;
-            cwd = string(p, v);
-          }
-          case "credentials" -> {
-            bit = 1 << 6;
-            credentials = credentials(p, v);
-          }
-          case "syscall" -> {
-            bit = 1 << 7;
-            syscall = string(p, v);
-          }
-          default -> {
-            p.skipChildren();
-            continue;
-          }
+        case "op" -> {
+          seen = once(seen, 1 << 1);
+          op = op(string(p));
         }
-        if ((seen & bit) != 0) {
-          return null;
+        case "path" -> {
+          seen = once(seen, 1 << 2);
+          path = string(p);
         }
-        seen |= bit;
+        case "inode" -> {
+          seen = once(seen, 1 << 3);
+          inode = longValue(p);
+        }
+        case "device" -> {
+          seen = once(seen, 1 << 4);
+          device = string(p);
+        }
+        case "fd" -> {
+          seen = once(seen, 1 << 5);
+          fd = intValue(p);
+        }
+        case "flags" -> {
+          seen = once(seen, 1 << 6);
+          flags = string(p);
+        }
+        case "read" -> {
+          seen = once(seen, 1 << 7);
+          read = bool(p);
+        }
+        case "write" -> {
+          seen = once(seen, 1 << 8);
+          write = bool(p);
+        }
+        case "create" -> {
+          seen = once(seen, 1 << 9);
+          create = bool(p);
+        }
+        case "truncate" -> {
+          seen = once(seen, 1 << 10);
+          truncate = bool(p);
+        }
+        case "targetPath" -> {
+          seen = once(seen, 1 << 11);
+          targetPath = string(p);
+        }
+        case "targetInode" -> {
+          seen = once(seen, 1 << 12);
+          targetInode = longValue(p);
+        }
+        case "objectType" -> {
+          seen = once(seen, 1 << 13);
+          objectType = string(p);
+        }
+        default -> p.skipChildren();
       }
-      return new ProcessExec(process, exe, exeInode, exeDevice, argv, cwd, credentials, syscall);
-    } catch (NotCanonical | IOException | RuntimeException e) {
-      return null;
     }
+    // Required (process, op, path) are checked by the record; a missing one throws.
+    return new FileAccess(
+        process,
+        op,
+        path,
+        inode,
+        device,
+        fd,
+        flags,
+        read,
+        write,
+        create,
+        truncate,
+        targetPath,
+        targetInode,
+        objectType);
   }
 
-  /** A {@link ProcessExited} body, or null (see {@link #fileAccess}). */
-  static ProcessExited processExited(JsonParser p) {
-    try {
-      ProcessRef process = null;
-      Integer exitCode = null;
-      Integer signal = null;
-      String how = null;
-      int seen = 0;
-      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-        if (t != JsonToken.FIELD_NAME) {
-          return null;
+  private static ProcessStarted processStarted(JsonParser p) throws IOException, NotCanonical {
+    ProcessRef process = null;
+    ProcessRef parent = null;
+    Integer ppid = null;
+    Integer pgid = null;
+    Integer sid = null;
+    Credentials credentials = null;
+    String cwd = null;
+    String exe = null;
+    List<String> argv = null;
+    String how = null;
+    int seen = 0;
+    for (String field = nextField(p); field != null; field = nextField(p)) {
+      switch (field) {
+        case "process" -> {
+          seen = once(seen, 1);
+          process = processRef(p);
         }
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        int bit;
-        switch (field) {
-          case "process" -> {
-            bit = 1;
-            process = processRef(p, v);
-          }
-          case "exitCode" -> {
-            bit = 1 << 1;
-            exitCode = intValue(p, v);
-          }
-          case "signal" -> {
-            bit = 1 << 2;
-            signal = intValue(p, v);
-          }
-          case "how" -> {
-            bit = 1 << 3;
-            how = string(p, v);
-          }
-          default -> {
-            p.skipChildren();
-            continue;
-          }
+        case "parent" -> {
+          seen = once(seen, 1 << 1);
+          parent = processRef(p);
         }
-        if ((seen & bit) != 0) {
-          return null;
+        case "ppid" -> {
+          seen = once(seen, 1 << 2);
+          ppid = intValue(p);
         }
-        seen |= bit;
+        case "pgid" -> {
+          seen = once(seen, 1 << 3);
+          pgid = intValue(p);
+        }
+        case "sid" -> {
+          seen = once(seen, 1 << 4);
+          sid = intValue(p);
+        }
+        case "credentials" -> {
+          seen = once(seen, 1 << 5);
+          credentials = credentials(p);
+        }
+        case "cwd" -> {
+          seen = once(seen, 1 << 6);
+          cwd = string(p);
+        }
+        case "exe" -> {
+          seen = once(seen, 1 << 7);
+          exe = string(p);
+        }
+        case "argv" -> {
+          seen = once(seen, 1 << 8);
+          argv = strings(p);
+        }
+        case "how" -> {
+          seen = once(seen, 1 << 9);
+          how = string(p);
+        }
+        default -> p.skipChildren();
       }
-      return new ProcessExited(process, exitCode, signal, how);
-    } catch (NotCanonical | IOException | RuntimeException e) {
-      return null;
     }
+    // process and how are required; the record throws without them.
+    return new ProcessStarted(process, parent, ppid, pgid, sid, credentials, cwd, exe, argv, how);
   }
 
-  /** A process reference that must be an object in the canonical form. */
-  private static ProcessRef processRef(JsonParser p, JsonToken v) throws IOException, NotCanonical {
-    ProcessRef r = v == JsonToken.START_OBJECT ? processRef(p) : null;
-    if (r == null) {
+  private static ProcessExec processExec(JsonParser p) throws IOException, NotCanonical {
+    ProcessRef process = null;
+    String exe = null;
+    Long exeInode = null;
+    String exeDevice = null;
+    List<String> argv = null;
+    String cwd = null;
+    Credentials credentials = null;
+    String syscall = null;
+    int seen = 0;
+    for (String field = nextField(p); field != null; field = nextField(p)) {
+      switch (field) {
+        case "process" -> {
+          seen = once(seen, 1);
+          process = processRef(p);
+        }
+        case "exe" -> {
+          seen = once(seen, 1 << 1);
+          exe = string(p);
+        }
+        case "exeInode" -> {
+          seen = once(seen, 1 << 2);
+          exeInode = longValue(p);
+        }
+        case "exeDevice" -> {
+          seen = once(seen, 1 << 3);
+          exeDevice = string(p);
+        }
+        case "argv" -> {
+          seen = once(seen, 1 << 4);
+          argv = strings(p);
+        }
+        case "cwd" -> {
+          seen = once(seen, 1 << 5);
+          cwd = string(p);
+        }
+        case "credentials" -> {
+          seen = once(seen, 1 << 6);
+          credentials = credentials(p);
+        }
+        case "syscall" -> {
+          seen = once(seen, 1 << 7);
+          syscall = string(p);
+        }
+        default -> p.skipChildren();
+      }
+    }
+    return new ProcessExec(process, exe, exeInode, exeDevice, argv, cwd, credentials, syscall);
+  }
+
+  private static ProcessExited processExited(JsonParser p) throws IOException, NotCanonical {
+    ProcessRef process = null;
+    Integer exitCode = null;
+    Integer signal = null;
+    String how = null;
+    int seen = 0;
+    for (String field = nextField(p); field != null; field = nextField(p)) {
+      switch (field) {
+        case "process" -> {
+          seen = once(seen, 1);
+          process = processRef(p);
+        }
+        case "exitCode" -> {
+          seen = once(seen, 1 << 1);
+          exitCode = intValue(p);
+        }
+        case "signal" -> {
+          seen = once(seen, 1 << 2);
+          signal = intValue(p);
+        }
+        case "how" -> {
+          seen = once(seen, 1 << 3);
+          how = string(p);
+        }
+        default -> p.skipChildren();
+      }
+    }
+    return new ProcessExited(process, exitCode, signal, how);
+  }
+
+  /** {@code {"pid": int, "start": time}}, both required. */
+  private static ProcessRef processRef(JsonParser p) throws IOException, NotCanonical {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
       throw NotCanonical.INSTANCE;
     }
-    return r;
+    int pid = 0;
+    Instant start = null;
+    int seen = 0;
+    for (String field = nextField(p); field != null; field = nextField(p)) {
+      switch (field) {
+        case "pid" -> {
+          seen = once(seen, 1);
+          pid = intValue(p);
+        }
+        case "start" -> {
+          seen = once(seen, 2);
+          start = EventCodec.parseCanonicalInstant(string(p));
+          if (start == null || ProvEvent.timeProblem("start", start) != null) {
+            throw NotCanonical
+                .INSTANCE; // out of the store's range: databind refuses it and says why
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (seen != 3) {
+      throw NotCanonical.INSTANCE;
+    }
+    return new ProcessRef(pid, start); // a pid below 1 throws: databind reports it
   }
 
-  /** {@link Credentials}: ids as ints, names as strings, each at most once. */
-  private static Credentials credentials(JsonParser p, JsonToken v)
-      throws IOException, NotCanonical {
-    if (v != JsonToken.START_OBJECT) {
+  /** {@link Credentials}: ids as ints, names as strings. */
+  private static Credentials credentials(JsonParser p) throws IOException, NotCanonical {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
       throw NotCanonical.INSTANCE;
     }
     Integer uid = null;
@@ -391,130 +336,104 @@ final class FastBodies {
     String group = null;
     String loginUser = null;
     int seen = 0;
-    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-      if (t != JsonToken.FIELD_NAME) {
-        throw NotCanonical.INSTANCE;
-      }
-      String field = p.currentName();
-      JsonToken fv = p.nextToken();
-      int bit;
+    for (String field = nextField(p); field != null; field = nextField(p)) {
       switch (field) {
         case "uid" -> {
-          bit = 1;
-          uid = intValue(p, fv);
+          seen = once(seen, 1);
+          uid = intValue(p);
         }
         case "gid" -> {
-          bit = 1 << 1;
-          gid = intValue(p, fv);
+          seen = once(seen, 1 << 1);
+          gid = intValue(p);
         }
         case "euid" -> {
-          bit = 1 << 2;
-          euid = intValue(p, fv);
+          seen = once(seen, 1 << 2);
+          euid = intValue(p);
         }
         case "egid" -> {
-          bit = 1 << 3;
-          egid = intValue(p, fv);
+          seen = once(seen, 1 << 3);
+          egid = intValue(p);
         }
         case "auid" -> {
-          bit = 1 << 4;
-          auid = intValue(p, fv);
+          seen = once(seen, 1 << 4);
+          auid = intValue(p);
         }
         case "user" -> {
-          bit = 1 << 5;
-          user = string(p, fv);
+          seen = once(seen, 1 << 5);
+          user = string(p);
         }
         case "group" -> {
-          bit = 1 << 6;
-          group = string(p, fv);
+          seen = once(seen, 1 << 6);
+          group = string(p);
         }
         case "loginUser" -> {
-          bit = 1 << 7;
-          loginUser = string(p, fv);
+          seen = once(seen, 1 << 7);
+          loginUser = string(p);
         }
-        default -> {
-          p.skipChildren();
-          continue;
-        }
+        default -> p.skipChildren();
       }
-      if ((seen & bit) != 0) {
-        throw NotCanonical.INSTANCE;
-      }
-      seen |= bit;
     }
     return new Credentials(uid, gid, euid, egid, auid, user, group, loginUser);
   }
 
   /** An array of strings (no nulls, no other values). */
-  private static List<String> strings(JsonParser p, JsonToken v) throws IOException, NotCanonical {
-    if (v != JsonToken.START_ARRAY) {
+  private static List<String> strings(JsonParser p) throws IOException, NotCanonical {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
       throw NotCanonical.INSTANCE;
     }
     List<String> out = new ArrayList<>();
-    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-      out.add(string(p, t));
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      out.add(string(p));
     }
     return out;
   }
 
-  /** {@code {"pid": int, "start": time}}, or null. */
-  private static ProcessRef processRef(JsonParser p) throws IOException, NotCanonical {
-    int pid = 0;
-    Instant start = null;
-    int seen = 0;
-    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-      if (t != JsonToken.FIELD_NAME) {
-        return null;
-      }
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      int bit;
-      if (field.equals("pid")) {
-        bit = 1;
-        Integer i = intValue(p, v);
-        if (i == null) {
-          return null;
-        }
-        pid = i;
-      } else if (field.equals("start")) {
-        bit = 2;
-        String s = string(p, v);
-        start = s == null ? null : EventCodec.parseCanonicalInstant(s);
-        if (start == null || ProvEvent.timeProblem("start", start) != null) {
-          return null; // out of the store's range: databind refuses it and says why
-        }
-      } else {
-        p.skipChildren();
-        continue;
-      }
-      if ((seen & bit) != 0) {
-        return null;
-      }
-      seen |= bit;
-    }
-    if (seen != 3) {
+  /**
+   * The next field's name, the parser moved on to its value; null at the end of the object.
+   * Anything but a field there (the input cut short, say) is not canonical.
+   */
+  private static String nextField(JsonParser p) throws IOException, NotCanonical {
+    JsonToken t = p.nextToken();
+    if (t == JsonToken.END_OBJECT) {
       return null;
     }
-    return new ProcessRef(pid, start); // a pid below 1 throws: databind reports it
+    if (t != JsonToken.FIELD_NAME) {
+      throw NotCanonical.INSTANCE;
+    }
+    String name = p.currentName();
+    p.nextToken();
+    return name;
   }
 
-  private static FileAccess.Op op(String wire) {
+  /**
+   * {@code seen} and {@code bit}; a field given twice is not canonical (which one databind keeps is
+   * its business).
+   */
+  private static int once(int seen, int bit) throws NotCanonical {
+    if ((seen & bit) != 0) {
+      throw NotCanonical.INSTANCE;
+    }
+    return seen | bit;
+  }
+
+  private static FileAccess.Op op(String wire) throws NotCanonical {
     for (FileAccess.Op o : OPS) {
       if (o.wireName().equals(wire)) {
         return o;
       }
     }
-    return null;
+    throw NotCanonical.INSTANCE;
   }
 
-  private static String string(JsonParser p, JsonToken v) throws IOException, NotCanonical {
-    if (v != JsonToken.VALUE_STRING) {
+  private static String string(JsonParser p) throws IOException, NotCanonical {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
       throw NotCanonical.INSTANCE;
     }
     return p.getText();
   }
 
-  private static Long longValue(JsonParser p, JsonToken v) throws IOException, NotCanonical {
-    if (v != JsonToken.VALUE_NUMBER_INT) {
+  private static Long longValue(JsonParser p) throws IOException, NotCanonical {
+    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
       throw NotCanonical.INSTANCE;
     }
     JsonParser.NumberType nt = p.getNumberType();
@@ -524,14 +443,16 @@ final class FastBodies {
     return p.getLongValue();
   }
 
-  private static Integer intValue(JsonParser p, JsonToken v) throws IOException, NotCanonical {
-    if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+  private static Integer intValue(JsonParser p) throws IOException, NotCanonical {
+    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT
+        || p.getNumberType() != JsonParser.NumberType.INT) {
       throw NotCanonical.INSTANCE;
     }
     return p.getIntValue();
   }
 
-  private static Boolean bool(JsonToken v) throws NotCanonical {
+  private static Boolean bool(JsonParser p) throws NotCanonical {
+    JsonToken v = p.currentToken();
     if (v == JsonToken.VALUE_TRUE) {
       return Boolean.TRUE;
     }
