@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hand-written readers for the commonest event bodies (file accesses and the process life cycle),
+ * Hand-written readers for the commonest event bodies (file accesses, the process life cycle, IPC),
  * used by {@link EventCodec#fromBytes} instead of Jackson databind, which spent most of the
  * consumer's decoding time buffering creator properties and parsing times with {@code java.time}'s
  * general formatter.
@@ -29,7 +29,7 @@ final class FastBodies {
   /** Whether {@link #read} has a reader for bodies of this type. */
   static boolean reads(EventType type) {
     return switch (type) {
-      case FILE_ACCESS, PROCESS_START, PROCESS_EXEC, PROCESS_EXIT -> true;
+      case FILE_ACCESS, PROCESS_START, PROCESS_EXEC, PROCESS_EXIT, IPC -> true;
       default -> false;
     };
   }
@@ -45,6 +45,7 @@ final class FastBodies {
         case PROCESS_START -> processStarted(p);
         case PROCESS_EXEC -> processExec(p);
         case PROCESS_EXIT -> processExited(p);
+        case IPC -> ipc(p);
         default -> null;
       };
     } catch (NotCanonical | IOException | RuntimeException e) {
@@ -289,6 +290,36 @@ final class FastBodies {
       }
     }
     return new ProcessExited(process, exitCode, signal, how);
+  }
+
+  private static Ipc ipc(JsonParser p) throws IOException, NotCanonical {
+    String kind = null;
+    String channel = null;
+    ProcessRef writer = null;
+    ProcessRef reader = null;
+    int seen = 0;
+    for (String field = nextField(p); field != null; field = nextField(p)) {
+      switch (field) {
+        case "kind" -> {
+          seen = once(seen, 1);
+          kind = string(p);
+        }
+        case "channel" -> {
+          seen = once(seen, 1 << 1);
+          channel = string(p);
+        }
+        case "writer" -> {
+          seen = once(seen, 1 << 2);
+          writer = processRef(p);
+        }
+        case "reader" -> {
+          seen = once(seen, 1 << 3);
+          reader = processRef(p);
+        }
+        default -> p.skipChildren();
+      }
+    }
+    return new Ipc(kind, channel, writer, reader);
   }
 
   /** {@code {"pid": int, "start": time}}, both required. */

@@ -42,7 +42,10 @@ class DecoderAgreementIT {
     for (ProvEvent e : events) {
       mix.merge(e.type(), 1, Integer::sum);
       byte[] json = CODEC.toBytes(e);
+      long readTwice = CODEC.bodiesReadTwice();
       assertEquals(e, CODEC.fromBytes(json), e.id());
+      // And the hand-written reader took it where there is one: no silent fall-back.
+      assertEquals(readTwice, CODEC.bodiesReadTwice(), () -> "read twice: " + e);
       assertEquals(e, CODEC.fromBytesDatabind(json), e.id());
       if (r.nextInt(20) == 0) {
         for (byte[] m : mutations(json, r)) {
