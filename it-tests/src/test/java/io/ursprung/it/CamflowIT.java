@@ -66,6 +66,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CamFlow source end to end over the machine's Mosquitto: packets made like camflowd's (Base64
@@ -641,8 +642,9 @@ class CamflowIT {
 
   @Test
   @Order(4)
-  void theCommandRejectsInvalidDocumentsSayingWhere() throws Exception {
-    Path bad = Files.createTempFile("bad-prov", ".json");
+  void theCommandRejectsInvalidDocumentsSayingWhere(@TempDir Path dir) throws Exception {
+    // In a directory JUnit removes afterwards: temporary files were left in /tmp by every run.
+    Path bad = dir.resolve("bad-prov.json");
     Files.writeString(
         bad,
         "{\"prefix\": {\"ex\": \"http://example.org/\"},"
@@ -663,7 +665,7 @@ class CamflowIT {
     assertTrue(err.toString().contains("/used/_:u1: used requires prov:activity"), err.toString());
 
     // And the command's export gives the document the API does.
-    Path out = Files.createTempFile("out-prov", ".json");
+    Path out = dir.resolve("out-prov.json");
     List<String> args =
         new ArrayList<>(
             List.of(

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once effect under failure. A clean run of a synthetic stream gives the reference row
@@ -71,19 +72,20 @@ class ConsumerCrashIT {
   }
 
   @Test
-  void sigkillMidStreamThenRestartStoresExactlyTheSame(TestKafka kafka, TestDatabase db)
-      throws Exception {
+  void sigkillMidStreamThenRestartStoresExactlyTheSame(
+      TestKafka kafka, TestDatabase db, @TempDir Path dir) throws Exception {
     List<ProvEvent> events = Workload.events("crash01", ROUNDS);
     String topic = kafka.createTopic("auditd-crash", 2);
     ConsumerHarness.send(kafka, topic, events);
-    Path log = Files.createTempFile("consumer-crash", ".log");
+    // The log and the copied jars (about 80 MB) in a folder JUnit removes afterwards.
+    Path log = dir.resolve("consumer-crash.log");
     List<String> cmd =
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-cp",
-                privateClassPath(),
+                privateClassPath(dir.resolve("cp")),
                 ConsumerCommand.class.getName(),
                 "--source",
                 "auditd",
@@ -142,12 +144,12 @@ class ConsumerCrashIT {
   /**
    * The test class path with every jar copied to a private folder: the child JVM loads classes
    * lazily, and a jar in the shared ~/.m2 re-installed by a parallel build mid-test would otherwise
-   * kill it with NoClassDefFoundError.
+   * kill it with NoClassDefFoundError. The copies go to {@code dir}.
    */
-  static String privateClassPath() throws java.io.IOException {
+  static String privateClassPath(Path dir) throws java.io.IOException {
     String cp =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Path dir = Files.createTempDirectory("consumer-crash-cp");
+    Files.createDirectories(dir);
     List<String> out = new ArrayList<>();
     int i = 0;
     for (String entry : cp.split(java.io.File.pathSeparator)) {
