@@ -43,21 +43,10 @@ final class StoredJson {
   }
 
   /**
-   * Whether the JSON holds a NUL character, written {@code \u0000} (a JSON text cannot hold the
-   * character itself). {@code \\u0000} is not one: a backslash, then the text "u0000".
+   * Whether the escape whose backslash is at {@code i} writes NUL: a backslash, 'u', then four
+   * zeros (a JSON text cannot hold the character itself). An escaped backslash followed by the text
+   * "u0000" is not one; {@link #check} steps over each escape whole to tell the two apart.
    */
-  static boolean hasEscapedNul(byte[] json) {
-    for (int i = 0, n = json.length; i < n; i++) {
-      if (json[i] == '\\') {
-        if (isNulEscape(json, i)) {
-          return true;
-        }
-        i++; // whatever it escapes, a backslash included
-      }
-    }
-    return false;
-  }
-
   private static boolean isNulEscape(byte[] b, int i) {
     return i + 5 < b.length
         && b[i + 1] == 'u'
