@@ -109,11 +109,7 @@ final class CopyBinary {
         b[at++] = '?';
       }
     }
-    int size = at - len - 4;
-    b[len] = (byte) (size >>> 24);
-    b[len + 1] = (byte) (size >>> 16);
-    b[len + 2] = (byte) (size >>> 8);
-    b[len + 3] = (byte) size;
+    int32At(len, at - len - 4);
     len = at;
     return this;
   }
@@ -143,11 +139,7 @@ final class CopyBinary {
         text(e);
       }
     }
-    int n = len - start - 4;
-    buf[start] = (byte) (n >>> 24);
-    buf[start + 1] = (byte) (n >>> 16);
-    buf[start + 2] = (byte) (n >>> 8);
-    buf[start + 3] = (byte) n;
+    int32At(start, len - start - 4);
     return this;
   }
 
@@ -282,6 +274,14 @@ final class CopyBinary {
     buf[len++] = (byte) (v >>> 16);
     buf[len++] = (byte) (v >>> 8);
     buf[len++] = (byte) v;
+  }
+
+  /** A value's length, set once the value is written: at {@code at}, already in the buffer. */
+  private void int32At(int at, int v) {
+    buf[at] = (byte) (v >>> 24);
+    buf[at + 1] = (byte) (v >>> 16);
+    buf[at + 2] = (byte) (v >>> 8);
+    buf[at + 3] = (byte) v;
   }
 
   private void int64(long v) {
