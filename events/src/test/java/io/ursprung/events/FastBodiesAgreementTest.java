@@ -351,6 +351,15 @@ class FastBodiesAgreementTest {
     "uid", "gid", "euid", "egid", "auid", "user", "group", "loginUser", "other"
   };
 
+  /** {@code field} of {@code o} removed (one time in four) or set to an odd value. */
+  private static void oddOrGone(ObjectNode o, String field, Random r) {
+    if (r.nextInt(4) == 0) {
+      o.remove(field);
+    } else {
+      o.set(field, ODD_VALUES[r.nextInt(ODD_VALUES.length)]);
+    }
+  }
+
   /** Structural and byte-level mutations of one event. */
   static List<byte[]> mutations(byte[] seed, Random r) throws Exception {
     List<byte[]> out = new ArrayList<>();
@@ -360,36 +369,21 @@ class FastBodiesAgreementTest {
     if (data instanceof ObjectNode d) {
       ObjectNode c = root.deepCopy();
       ObjectNode cd = (ObjectNode) c.get("data");
-      String field = FIELDS[r.nextInt(FIELDS.length)];
-      if (r.nextInt(4) == 0) {
-        cd.remove(field);
-      } else {
-        cd.set(field, ODD_VALUES[r.nextInt(ODD_VALUES.length)]);
-      }
+      oddOrGone(cd, FIELDS[r.nextInt(FIELDS.length)], r);
       out.add(CODEC.mapper().writeValueAsBytes(c));
       // Inside a process reference.
       String ref = REF_FIELDS[r.nextInt(REF_FIELDS.length)];
       if (d.get(ref) instanceof ObjectNode) {
         ObjectNode c2 = root.deepCopy();
         ObjectNode p = (ObjectNode) c2.get("data").get(ref);
-        String pf = r.nextBoolean() ? "pid" : r.nextBoolean() ? "start" : "other";
-        if (r.nextInt(4) == 0) {
-          p.remove(pf);
-        } else {
-          p.set(pf, ODD_VALUES[r.nextInt(ODD_VALUES.length)]);
-        }
+        oddOrGone(p, r.nextBoolean() ? "pid" : r.nextBoolean() ? "start" : "other", r);
         out.add(CODEC.mapper().writeValueAsBytes(c2));
       }
       // Inside the credentials and the argument list.
       if (d.get("credentials") instanceof ObjectNode) {
         ObjectNode c5 = root.deepCopy();
         ObjectNode cr = (ObjectNode) c5.get("data").get("credentials");
-        String cf = CREDENTIAL_FIELDS[r.nextInt(CREDENTIAL_FIELDS.length)];
-        if (r.nextInt(4) == 0) {
-          cr.remove(cf);
-        } else {
-          cr.set(cf, ODD_VALUES[r.nextInt(ODD_VALUES.length)]);
-        }
+        oddOrGone(cr, CREDENTIAL_FIELDS[r.nextInt(CREDENTIAL_FIELDS.length)], r);
         out.add(CODEC.mapper().writeValueAsBytes(c5));
       }
       if (d.get("argv") instanceof com.fasterxml.jackson.databind.node.ArrayNode) {
