@@ -70,66 +70,23 @@ final class FastBodies {
     String targetPath = null;
     Long targetInode = null;
     String objectType = null;
-    int seen = 0;
     // Unknown fields are skipped, as databind skips them (a newer minor revision may add some).
     for (String field = nextField(p); field != null; field = nextField(p)) {
       switch (field) {
-        case "process" -> {
-          seen = once(seen, 1);
-          process = processRef(p);
-        }
-        case "op" -> {
-          seen = once(seen, 1 << 1);
-          op = op(string(p));
-        }
-        case "path" -> {
-          seen = once(seen, 1 << 2);
-          path = string(p);
-        }
-        case "inode" -> {
-          seen = once(seen, 1 << 3);
-          inode = longValue(p);
-        }
-        case "device" -> {
-          seen = once(seen, 1 << 4);
-          device = string(p);
-        }
-        case "fd" -> {
-          seen = once(seen, 1 << 5);
-          fd = intValue(p);
-        }
-        case "flags" -> {
-          seen = once(seen, 1 << 6);
-          flags = string(p);
-        }
-        case "read" -> {
-          seen = once(seen, 1 << 7);
-          read = bool(p);
-        }
-        case "write" -> {
-          seen = once(seen, 1 << 8);
-          write = bool(p);
-        }
-        case "create" -> {
-          seen = once(seen, 1 << 9);
-          create = bool(p);
-        }
-        case "truncate" -> {
-          seen = once(seen, 1 << 10);
-          truncate = bool(p);
-        }
-        case "targetPath" -> {
-          seen = once(seen, 1 << 11);
-          targetPath = string(p);
-        }
-        case "targetInode" -> {
-          seen = once(seen, 1 << 12);
-          targetInode = longValue(p);
-        }
-        case "objectType" -> {
-          seen = once(seen, 1 << 13);
-          objectType = string(p);
-        }
+        case "process" -> process = once(process, processRef(p));
+        case "op" -> op = once(op, op(string(p)));
+        case "path" -> path = once(path, string(p));
+        case "inode" -> inode = once(inode, longValue(p));
+        case "device" -> device = once(device, string(p));
+        case "fd" -> fd = once(fd, intValue(p));
+        case "flags" -> flags = once(flags, string(p));
+        case "read" -> read = once(read, bool(p));
+        case "write" -> write = once(write, bool(p));
+        case "create" -> create = once(create, bool(p));
+        case "truncate" -> truncate = once(truncate, bool(p));
+        case "targetPath" -> targetPath = once(targetPath, string(p));
+        case "targetInode" -> targetInode = once(targetInode, longValue(p));
+        case "objectType" -> objectType = once(objectType, string(p));
         default -> p.skipChildren();
       }
     }
@@ -162,49 +119,18 @@ final class FastBodies {
     String exe = null;
     List<String> argv = null;
     String how = null;
-    int seen = 0;
     for (String field = nextField(p); field != null; field = nextField(p)) {
       switch (field) {
-        case "process" -> {
-          seen = once(seen, 1);
-          process = processRef(p);
-        }
-        case "parent" -> {
-          seen = once(seen, 1 << 1);
-          parent = processRef(p);
-        }
-        case "ppid" -> {
-          seen = once(seen, 1 << 2);
-          ppid = intValue(p);
-        }
-        case "pgid" -> {
-          seen = once(seen, 1 << 3);
-          pgid = intValue(p);
-        }
-        case "sid" -> {
-          seen = once(seen, 1 << 4);
-          sid = intValue(p);
-        }
-        case "credentials" -> {
-          seen = once(seen, 1 << 5);
-          credentials = credentials(p);
-        }
-        case "cwd" -> {
-          seen = once(seen, 1 << 6);
-          cwd = string(p);
-        }
-        case "exe" -> {
-          seen = once(seen, 1 << 7);
-          exe = string(p);
-        }
-        case "argv" -> {
-          seen = once(seen, 1 << 8);
-          argv = strings(p);
-        }
-        case "how" -> {
-          seen = once(seen, 1 << 9);
-          how = string(p);
-        }
+        case "process" -> process = once(process, processRef(p));
+        case "parent" -> parent = once(parent, processRef(p));
+        case "ppid" -> ppid = once(ppid, intValue(p));
+        case "pgid" -> pgid = once(pgid, intValue(p));
+        case "sid" -> sid = once(sid, intValue(p));
+        case "credentials" -> credentials = once(credentials, credentials(p));
+        case "cwd" -> cwd = once(cwd, string(p));
+        case "exe" -> exe = once(exe, string(p));
+        case "argv" -> argv = once(argv, strings(p));
+        case "how" -> how = once(how, string(p));
         default -> p.skipChildren();
       }
     }
@@ -221,41 +147,16 @@ final class FastBodies {
     String cwd = null;
     Credentials credentials = null;
     String syscall = null;
-    int seen = 0;
     for (String field = nextField(p); field != null; field = nextField(p)) {
       switch (field) {
-        case "process" -> {
-          seen = once(seen, 1);
-          process = processRef(p);
-        }
-        case "exe" -> {
-          seen = once(seen, 1 << 1);
-          exe = string(p);
-        }
-        case "exeInode" -> {
-          seen = once(seen, 1 << 2);
-          exeInode = longValue(p);
-        }
-        case "exeDevice" -> {
-          seen = once(seen, 1 << 3);
-          exeDevice = string(p);
-        }
-        case "argv" -> {
-          seen = once(seen, 1 << 4);
-          argv = strings(p);
-        }
-        case "cwd" -> {
-          seen = once(seen, 1 << 5);
-          cwd = string(p);
-        }
-        case "credentials" -> {
-          seen = once(seen, 1 << 6);
-          credentials = credentials(p);
-        }
-        case "syscall" -> {
-          seen = once(seen, 1 << 7);
-          syscall = string(p);
-        }
+        case "process" -> process = once(process, processRef(p));
+        case "exe" -> exe = once(exe, string(p));
+        case "exeInode" -> exeInode = once(exeInode, longValue(p));
+        case "exeDevice" -> exeDevice = once(exeDevice, string(p));
+        case "argv" -> argv = once(argv, strings(p));
+        case "cwd" -> cwd = once(cwd, string(p));
+        case "credentials" -> credentials = once(credentials, credentials(p));
+        case "syscall" -> syscall = once(syscall, string(p));
         default -> p.skipChildren();
       }
     }
@@ -267,25 +168,12 @@ final class FastBodies {
     Integer exitCode = null;
     Integer signal = null;
     String how = null;
-    int seen = 0;
     for (String field = nextField(p); field != null; field = nextField(p)) {
       switch (field) {
-        case "process" -> {
-          seen = once(seen, 1);
-          process = processRef(p);
-        }
-        case "exitCode" -> {
-          seen = once(seen, 1 << 1);
-          exitCode = intValue(p);
-        }
-        case "signal" -> {
-          seen = once(seen, 1 << 2);
-          signal = intValue(p);
-        }
-        case "how" -> {
-          seen = once(seen, 1 << 3);
-          how = string(p);
-        }
+        case "process" -> process = once(process, processRef(p));
+        case "exitCode" -> exitCode = once(exitCode, intValue(p));
+        case "signal" -> signal = once(signal, intValue(p));
+        case "how" -> how = once(how, string(p));
         default -> p.skipChildren();
       }
     }
@@ -297,25 +185,12 @@ final class FastBodies {
     String channel = null;
     ProcessRef writer = null;
     ProcessRef reader = null;
-    int seen = 0;
     for (String field = nextField(p); field != null; field = nextField(p)) {
       switch (field) {
-        case "kind" -> {
-          seen = once(seen, 1);
-          kind = string(p);
-        }
-        case "channel" -> {
-          seen = once(seen, 1 << 1);
-          channel = string(p);
-        }
-        case "writer" -> {
-          seen = once(seen, 1 << 2);
-          writer = processRef(p);
-        }
-        case "reader" -> {
-          seen = once(seen, 1 << 3);
-          reader = processRef(p);
-        }
+        case "kind" -> kind = once(kind, string(p));
+        case "channel" -> channel = once(channel, string(p));
+        case "writer" -> writer = once(writer, processRef(p));
+        case "reader" -> reader = once(reader, processRef(p));
         default -> p.skipChildren();
       }
     }
@@ -327,27 +202,16 @@ final class FastBodies {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw NotCanonical.INSTANCE;
     }
-    int pid = 0;
+    Integer pid = null;
     Instant start = null;
-    int seen = 0;
     for (String field = nextField(p); field != null; field = nextField(p)) {
       switch (field) {
-        case "pid" -> {
-          seen = once(seen, 1);
-          pid = intValue(p);
-        }
-        case "start" -> {
-          seen = once(seen, 2);
-          start = EventCodec.parseCanonicalInstant(string(p));
-          if (start == null || ProvEvent.timeProblem("start", start) != null) {
-            throw NotCanonical
-                .INSTANCE; // out of the store's range: databind refuses it and says why
-          }
-        }
+        case "pid" -> pid = once(pid, intValue(p));
+        case "start" -> start = once(start, storableTime(string(p)));
         default -> p.skipChildren();
       }
     }
-    if (seen != 3) {
+    if (pid == null || start == null) {
       throw NotCanonical.INSTANCE;
     }
     return new ProcessRef(pid, start); // a pid below 1 throws: databind reports it
@@ -366,41 +230,16 @@ final class FastBodies {
     String user = null;
     String group = null;
     String loginUser = null;
-    int seen = 0;
     for (String field = nextField(p); field != null; field = nextField(p)) {
       switch (field) {
-        case "uid" -> {
-          seen = once(seen, 1);
-          uid = intValue(p);
-        }
-        case "gid" -> {
-          seen = once(seen, 1 << 1);
-          gid = intValue(p);
-        }
-        case "euid" -> {
-          seen = once(seen, 1 << 2);
-          euid = intValue(p);
-        }
-        case "egid" -> {
-          seen = once(seen, 1 << 3);
-          egid = intValue(p);
-        }
-        case "auid" -> {
-          seen = once(seen, 1 << 4);
-          auid = intValue(p);
-        }
-        case "user" -> {
-          seen = once(seen, 1 << 5);
-          user = string(p);
-        }
-        case "group" -> {
-          seen = once(seen, 1 << 6);
-          group = string(p);
-        }
-        case "loginUser" -> {
-          seen = once(seen, 1 << 7);
-          loginUser = string(p);
-        }
+        case "uid" -> uid = once(uid, intValue(p));
+        case "gid" -> gid = once(gid, intValue(p));
+        case "euid" -> euid = once(euid, intValue(p));
+        case "egid" -> egid = once(egid, intValue(p));
+        case "auid" -> auid = once(auid, intValue(p));
+        case "user" -> user = once(user, string(p));
+        case "group" -> group = once(group, string(p));
+        case "loginUser" -> loginUser = once(loginUser, string(p));
         default -> p.skipChildren();
       }
     }
@@ -437,14 +276,23 @@ final class FastBodies {
   }
 
   /**
-   * {@code seen} and {@code bit}; a field given twice is not canonical (which one databind keeps is
-   * its business).
+   * {@code value}, the field's first: a field given twice is not canonical (which one databind
+   * keeps is its business). Every value taken here is non-null, so null means not seen yet.
    */
-  private static int once(int seen, int bit) throws NotCanonical {
-    if ((seen & bit) != 0) {
+  private static <T> T once(T before, T value) throws NotCanonical {
+    if (before != null) {
       throw NotCanonical.INSTANCE;
     }
-    return seen | bit;
+    return value;
+  }
+
+  /** A time in the producers' form that the store can hold. */
+  private static Instant storableTime(String s) throws NotCanonical {
+    Instant t = EventCodec.parseCanonicalInstant(s);
+    if (t == null || ProvEvent.timeProblem("start", t) != null) {
+      throw NotCanonical.INSTANCE; // out of the store's range: databind refuses it and says why
+    }
+    return t;
   }
 
   private static FileAccess.Op op(String wire) throws NotCanonical {
