@@ -65,7 +65,7 @@ public final class AuditdMapper implements SourceHandler {
   @Override
   public void prepare() {
     try {
-      GraphStore.prepare(batch);
+      store.prepareBatch(batch);
     } catch (SQLException e) {
       // Nothing is sent while preparing; write() makes the rows itself then.
     }

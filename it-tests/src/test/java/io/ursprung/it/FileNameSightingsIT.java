@@ -3,6 +3,8 @@ package io.ursprung.it;
 import static io.ursprung.it.Workload.ev;
 import static io.ursprung.it.Workload.open;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ursprung.consumer.AuditdMapper;
 import io.ursprung.db.graph.GraphBatch;
@@ -117,6 +119,73 @@ class FileNameSightingsIT {
       }
       assertEquals(reference, rows(db, QUERY), "round " + round);
     }
+  }
+
+  /**
+   * A store leaves out the sightings it committed already (GraphStore's committed sightings), but
+   * not an earlier one, and learns nothing from a transaction that rolled back: the rows are those
+   * of a store that leaves nothing out.
+   */
+  @Test
+  void aCommittedSightingIsLeftOutButAnEarlierOneIsWritten(TestDatabase db) throws Exception {
+    GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
+    List<ProvEvent> events = events();
+    write(store, events);
+    List<List<String>> reference = rows(db, QUERY);
+    assertEquals(0, store.sightingsSkipped());
+
+    // Written again in small batches: the sightings after each batch's first are left out, and
+    // nothing changes.
+    for (int i = 0; i < events.size(); i += 7) {
+      write(store, events.subList(i, Math.min(events.size(), i + 7)));
+    }
+    assertEquals(reference, rows(db, QUERY));
+    assertTrue(store.sightingsSkipped() > 0, "skipped " + store.sightingsSkipped());
+
+    // An earlier open of liba in the same hour is written, not left out.
+    ProcessRef p = new ProcessRef(900, T);
+    write(
+        store,
+        List.of(ev(HOST, 1000, T.plusMillis(3), open(p, "/lib/liba.so", 11, true, false, false))));
+    assertEquals(
+        List.of("names01:auditd:1000:0"),
+        ConsumerHarness.rows(
+                db,
+                "SELECT event_id FROM file_names WHERE host = '"
+                    + HOST
+                    + "' AND path = '/lib/liba.so' AND op = 'open' ORDER BY time LIMIT 1")
+            .get(0));
+
+    // A still earlier one in a transaction that rolls back teaches the store nothing: an open
+    // between the two is written afterwards.
+    GraphBatch rolledBack = new GraphBatch();
+    ProvEvent early =
+        ev(HOST, 1001, T.plusMillis(1), open(p, "/lib/liba.so", 11, true, false, false));
+    AuditdMapper.map(early, ConsumerHarness.CODEC.toJson(early), "auditd", 0, 0L, rolledBack);
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            store.inTransaction(
+                rolledBack.lockHosts(),
+                tx -> {
+                  tx.write(rolledBack);
+                  throw new IllegalStateException("rolled back on purpose");
+                }));
+    List<ProvEvent> between =
+        List.of(ev(HOST, 1002, T.plusMillis(2), open(p, "/lib/liba.so", 11, true, false, false)));
+    write(store, between);
+    List<List<String>> withCache = rows(db, QUERY);
+    assertEquals("names01:auditd:1002:0", withCache.get(0).get(2));
+
+    // The same events through a new store into an empty graph: the same rows.
+    store.truncateAll();
+    GraphStore fresh = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
+    write(fresh, events);
+    write(
+        fresh,
+        List.of(ev(HOST, 1000, T.plusMillis(3), open(p, "/lib/liba.so", 11, true, false, false))));
+    write(fresh, between);
+    assertEquals(withCache, rows(db, QUERY));
   }
 
   @Test

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -174,6 +175,24 @@ public final class GraphStore {
   private final AtomicLong stagedBatches = new AtomicLong();
 
   /**
+   * Sightings this store has committed ({@code file_names} opens and execs, one row per name and
+   * hour), with the row that was kept. A sighting of a batch that is not earlier than the one here
+   * cannot change the stored row, whose time only ever moves earlier (the upsert keeps the earlier
+   * one), so it is left out of the batch instead of being staged and merged only to lose. Filled
+   * only after a commit, so a batch rolled back teaches it nothing; a new process starts empty and
+   * writes what it sees. Why: most opens are of the same few files in the same hour, and the
+   * sightings' staging and upsert were about a fifteenth of the consumer's time in PostgreSQL on
+   * the bulk capture (docs/performance.md).
+   */
+  private final Map<GraphBatch.Sighting, Rows.FileName> committedSightings =
+      new ConcurrentHashMap<>();
+
+  /** Entries kept at most; the map is emptied when it is full (it is only a shortcut). */
+  static final int SIGHTINGS_KEPT = 50_000;
+
+  private final AtomicLong sightingsSkipped = new AtomicLong();
+
+  /**
    * @param dataSource the pool
    * @param skew how far clocks of different sources may disagree when a Spectrum Scale event is
    *     joined to an audited process
@@ -234,8 +253,12 @@ public final class GraphStore {
       c.setAutoCommit(false);
       try {
         lock(c, hosts);
-        T result = work.run(new Transaction(c, hosts));
+        Transaction tx = new Transaction(c, hosts);
+        T result = work.run(tx);
         c.commit();
+        for (GraphBatch b : tx.written) {
+          remember(b);
+        }
         return result;
       } catch (SQLException | RuntimeException e) {
         try {
@@ -247,6 +270,50 @@ public final class GraphStore {
         throw e;
       }
     }
+  }
+
+  /**
+   * Makes the COPY data of the batch now (see {@link #prepare(GraphBatch)}), after leaving out the
+   * sightings this store has committed already.
+   */
+  public void prepareBatch(GraphBatch b) throws SQLException {
+    skipCommittedSightings(b);
+    prepare(b);
+  }
+
+  /** Leaves out of the batch the sightings that cannot change a row this store committed. */
+  private void skipCommittedSightings(GraphBatch b) {
+    if (b.sightings.isEmpty() || committedSightings.isEmpty()) {
+      return;
+    }
+    int before = b.sightings.size();
+    b.sightings
+        .entrySet()
+        .removeIf(
+            e -> {
+              Rows.FileName kept = committedSightings.get(e.getKey());
+              return kept != null && GraphBatch.Sighting.earlier(kept, e.getValue()) == kept;
+            });
+    int skipped = before - b.sightings.size();
+    if (skipped > 0) {
+      b.prepared = null;
+      sightingsSkipped.addAndGet(skipped);
+    }
+  }
+
+  private void remember(GraphBatch b) {
+    if (b.sightings.isEmpty()) {
+      return;
+    }
+    if (committedSightings.size() + b.sightings.size() > SIGHTINGS_KEPT) {
+      committedSightings.clear();
+    }
+    b.sightings.forEach((k, v) -> committedSightings.merge(k, v, GraphBatch.Sighting::earlier));
+  }
+
+  /** Sightings left out of batches because a row this store committed already has them. */
+  public long sightingsSkipped() {
+    return sightingsSkipped.get();
   }
 
   /** Writes a batch in its own transaction. */
@@ -281,6 +348,7 @@ public final class GraphStore {
   public final class Transaction {
     private final Connection c;
     private final Set<String> locked;
+    private final List<GraphBatch> written = new ArrayList<>();
 
     Transaction(Connection c, Collection<String> locked) {
       this.c = c;
@@ -317,8 +385,12 @@ public final class GraphStore {
      * event, about a tenth of the consumer's wait on PostgreSQL in a profile.
      */
     public void write(GraphBatch b) throws SQLException {
+      if (b.prepared == null) {
+        skipCommittedSightings(b);
+      }
       writeGraph(b);
       writeHostStatus(b);
+      written.add(b);
     }
 
     private void writeGraph(GraphBatch b) throws SQLException {
@@ -1184,6 +1256,8 @@ public final class GraphStore {
         Statement s = c.createStatement()) {
       s.execute("TRUNCATE " + String.join(", ", TABLES) + ", scale_moves");
     }
+    // The rows it remembers are gone.
+    committedSightings.clear();
   }
 
   /** Row counts of every graph table, by table name. */
