@@ -28,9 +28,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Sustained Kafka → graph throughput of the auditd consumer on the bulk capture, beside the ceiling
@@ -81,6 +84,7 @@ public final class ConsumerBench {
       }
       p.flush();
     }
+    warmBroker(kafka, topic, events.size());
     GraphBatch all = new GraphBatch();
     for (ProvEvent e : events) {
       AuditdMapper.map(e, codec.toJson(e), topic, 0, 0L, all);
@@ -91,6 +95,7 @@ public final class ConsumerBench {
             .getOrDefault("URSPRUNG_TEST_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
     String user = System.getenv().getOrDefault("URSPRUNG_TEST_JDBC_USER", "postgres");
     String password = System.getenv("URSPRUNG_TEST_JDBC_PASSWORD");
+    printServerSettings(admin, user, password);
     Properties ap = new Properties();
     ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     List<Run> results = new ArrayList<>();
@@ -393,6 +398,75 @@ public final class ConsumerBench {
     ConsumerGroupDescription g = d.get(group);
     return g != null
         && g.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
+  }
+
+  /**
+   * Reads the topic through a few times before anything is timed, and asks the broker for a group's
+   * offsets as the runs do. The broker runs in this JVM and was started seconds ago: in a one-run
+   * profile its JIT compiler threads took 2.4 s of CPU while the first consumer was timed (the
+   * fetch and offset paths compiled on first use), on a 2-core machine where the consumer, the
+   * broker and PostgreSQL share the cores. A deployed broker has long been warm.
+   */
+  private static void warmBroker(TestKafka kafka, String topic, int total) throws Exception {
+    Properties ap = new Properties();
+    ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    Properties cp = kafka.consumerProperties("bench-warm");
+    cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+    try (Admin admin = Admin.create(ap);
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cp)) {
+      List<TopicPartition> parts = new ArrayList<>();
+      c.partitionsFor(topic).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
+      c.assign(parts);
+      for (int pass = 1; pass <= 3; pass++) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MINUTES.toNanos(5);
+        c.seekToBeginning(parts);
+        long read = 0;
+        long polls = 0;
+        while (read < total) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "warming the broker: read " + read + " of " + total + " records in 5 minutes");
+          }
+          read += c.poll(Duration.ofMillis(200)).count();
+          if (++polls % 10 == 0) {
+            c.commitSync();
+            committed(admin, "bench-warm");
+          }
+        }
+        System.out.printf(
+            "broker warm-up: the topic read in %.1f s (pass %d of 3)%n",
+            (System.nanoTime() - start) / 1e9, pass);
+      }
+    }
+  }
+
+  /**
+   * The server settings that move both the consumer's rate and the ceiling (docs/operations.md,
+   * "PostgreSQL for ingest"): figures are comparable only between runs with the same ones.
+   */
+  private static void printServerSettings(String url, String user, String password)
+      throws Exception {
+    StringBuilder out = new StringBuilder("PostgreSQL:");
+    try (Connection c = DriverManager.getConnection(url, user, password);
+        Statement s = c.createStatement()) {
+      for (String name :
+          List.of(
+              "server_version",
+              "shared_buffers",
+              "wal_buffers",
+              "max_wal_size",
+              "checkpoint_timeout",
+              "wal_writer_delay",
+              "wal_level",
+              "synchronous_commit")) {
+        try (java.sql.ResultSet rs = s.executeQuery("SHOW " + name)) {
+          rs.next();
+          out.append(' ').append(name).append('=').append(rs.getString(1));
+        }
+      }
+    }
+    System.out.println(out);
   }
 
   private static long committed(Admin admin, String group) throws Exception {
