@@ -138,6 +138,12 @@ public final class ConsumerBench {
             run.endLag,
             run.load,
             run.rowsEqual);
+        System.out.printf(
+            "run %d: consumer by quarter of the stream (events/s): %s%n",
+            r,
+            java.util.Arrays.stream(run.quarters)
+                .mapToObj(x -> String.format("%,.0f", x))
+                .collect(java.util.stream.Collectors.joining(" | ")));
       }
     }
     System.out.printf(
@@ -149,6 +155,13 @@ public final class ConsumerBench {
     summary(
         "  after 1st copy", results.stream().mapToDouble(x -> x.sustainedRate).toArray(), "%,.0f");
     summary("  second half", results.stream().mapToDouble(x -> x.warmRate).toArray(), "%,.0f");
+    for (int q = 0; q < 4; q++) {
+      int quarter = q;
+      summary(
+          "  quarter " + (q + 1),
+          results.stream().mapToDouble(x -> x.quarters[quarter]).toArray(),
+          "%,.0f");
+    }
     summary(
         "raw COPY (events/s)", results.stream().mapToDouble(x -> x.copyRate).toArray(), "%,.0f");
     summary(
@@ -200,6 +213,25 @@ public final class ConsumerBench {
     long endLag;
     double load;
     boolean rowsEqual;
+    double[] quarters = new double[0];
+  }
+
+  /**
+   * The rate over each quarter of the stream, from the (time, committed) samples: whether the
+   * consumer keeps its rate as the tables grow (the JIT settles in the first quarter).
+   */
+  static double[] quarterRates(List<long[]> samples, long total) {
+    double[] out = new double[4];
+    long[] from = samples.get(0);
+    int q = 0;
+    for (long[] s : samples) {
+      if (q < 4 && s[1] >= total * (q + 1) / 4) {
+        out[q] = s[0] > from[0] ? (s[1] - from[1]) * 1e9 / (s[0] - from[0]) : 0;
+        from = s;
+        q++;
+      }
+    }
+    return out;
   }
 
   private static Run runOnce(
@@ -309,6 +341,7 @@ public final class ConsumerBench {
       long copyAt = 0;
       long copyCommitted = 0;
       double copyCpu = 0;
+      List<long[]> samples = new ArrayList<>();
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
       while (committed < total) {
         if (!child.isAlive() || System.nanoTime() > deadline) {
@@ -334,9 +367,14 @@ public final class ConsumerBench {
           halfCommitted = committed;
         }
         run.maxLag = Math.max(run.maxLag, total - committed);
+        if (assignedAt != 0) {
+          samples.add(new long[] {now, committed});
+        }
         Thread.sleep(assignedAt == 0 ? 5 : 20);
       }
       long end = System.nanoTime();
+      samples.add(new long[] {end, committed});
+      run.quarters = quarterRates(samples, total);
       double cpu = cpuSeconds(child.pid());
       run.endLag = total - committed;
       run.rate = total * 1e9 / (end - assignedAt);
