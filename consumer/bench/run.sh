@@ -9,6 +9,10 @@
 # repository, say): BENCH_MVN_OPTS. Consumer JVM options (a flight recording): BENCH_CONSUMER_JVM_OPTS.
 # More consumer settings (--set key=value each, e.g. kafka.max.partition.fetch.bytes=8388608):
 # BENCH_CONSUMER_SETTINGS. Heap of the harness JVM (it holds every copy's rows for the COPY ceiling): BENCH_HEAP (4g).
+# A schema variant to measure before writing a migration for it: BENCH_SQL (run after the
+# migrations on each run's fresh database, e.g. "ALTER INDEX used_file SET (deduplicate_items = off)").
+# Besides rates, the harness prints the CPU per event of the consumer's PostgreSQL backends and of
+# the ceiling's COPY (read from /proc: PostgreSQL must run on this machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # Formatting is checked by the build, not by a benchmark.

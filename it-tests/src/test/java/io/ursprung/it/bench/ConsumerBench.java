@@ -139,6 +139,10 @@ public final class ConsumerBench {
             run.load,
             run.rowsEqual);
         System.out.printf(
+            "run %d: PostgreSQL CPU per event: %.1f us for the consumer's backends after the first"
+                + " copy, %.1f us for the ceiling's COPY%n",
+            r, run.pgCpuPerEvent, run.ceilingPgCpuPerEvent);
+        System.out.printf(
             "run %d: consumer by quarter of the stream (events/s): %s%n",
             r,
             java.util.Arrays.stream(run.quarters)
@@ -182,6 +186,12 @@ public final class ConsumerBench {
         results.stream().mapToDouble(x -> x.sustainedCpuPerEvent).toArray(),
         "%.1f");
     summary(
+        "PG CPU us/event", results.stream().mapToDouble(x -> x.pgCpuPerEvent).toArray(), "%.1f");
+    summary(
+        "  ceiling's COPY",
+        results.stream().mapToDouble(x -> x.ceilingPgCpuPerEvent).toArray(),
+        "%.1f");
+    summary(
         "heap max used (MiB)",
         results.stream().mapToDouble(x -> x.heapMax >> 20).toArray(),
         "%.0f");
@@ -214,6 +224,30 @@ public final class ConsumerBench {
     double load;
     boolean rowsEqual;
     double[] quarters = new double[0];
+    double pgCpuPerEvent;
+    double ceilingPgCpuPerEvent;
+  }
+
+  /**
+   * CPU seconds so far of the database's backends (Linux /proc; PostgreSQL on this machine), by
+   * process id, leaving out those in {@code except}.
+   */
+  static Map<Long, Double> backendCpu(Connection c, String database, Map<Long, Double> except)
+      throws java.sql.SQLException {
+    Map<Long, Double> out = new java.util.HashMap<>();
+    try (java.sql.PreparedStatement ps =
+        c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ?")) {
+      ps.setString(1, database);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long pid = rs.getLong(1);
+          if (!except.containsKey(pid)) {
+            out.put(pid, cpuSeconds(pid));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -255,9 +289,22 @@ public final class ConsumerBench {
       s.execute("CREATE DATABASE " + name);
     }
     String url = admin.substring(0, admin.lastIndexOf('/') + 1) + name;
-    try (Database db = Database.open(url, user, password, "bench", 2)) {
+    try (Database db = Database.open(url, user, password, "bench", 2);
+        Connection watch = DriverManager.getConnection(url, user, password)) {
       db.migrate();
+      String extra = System.getenv().getOrDefault("BENCH_SQL", "").trim();
+      if (!extra.isEmpty()) {
+        // A schema variant to measure before writing a migration for it (an index dropped, say).
+        try (Connection c = db.dataSource().getConnection();
+            Statement s = c.createStatement()) {
+          s.execute(extra);
+        }
+        System.out.println("BENCH_SQL applied after the migrations: " + extra);
+      }
       GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
+      // The harness's own backends (its pool and this watcher); every other backend of the
+      // database is the consumer's.
+      Map<Long, Double> harnessBackends = backendCpu(watch, name, Map.of());
 
       // 1. The consumer in its own JVM, watched through its group's committed offsets.
       String group = "bench-" + topic + "-" + r;
@@ -342,6 +389,9 @@ public final class ConsumerBench {
       long copyCommitted = 0;
       double copyCpu = 0;
       List<long[]> samples = new ArrayList<>();
+      Map<Long, Double> pgAtCopy = Map.of();
+      Map<Long, Double> pgSeen = new java.util.HashMap<>();
+      long polls = 0;
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
       while (committed < total) {
         if (!child.isAlive() || System.nanoTime() > deadline) {
@@ -361,6 +411,11 @@ public final class ConsumerBench {
           copyAt = now;
           copyCommitted = committed;
           copyCpu = cpuSeconds(child.pid());
+          pgAtCopy = backendCpu(watch, name, harnessBackends);
+        }
+        if (++polls % 25 == 0) {
+          // Backends can come and go (a pool replacing a connection): keep the last figure seen.
+          pgSeen.putAll(backendCpu(watch, name, harnessBackends));
         }
         if (committed >= total / 2 && halfAt == 0) {
           halfAt = now;
@@ -376,6 +431,11 @@ public final class ConsumerBench {
       samples.add(new long[] {end, committed});
       run.quarters = quarterRates(samples, total);
       double cpu = cpuSeconds(child.pid());
+      pgSeen.putAll(backendCpu(watch, name, harnessBackends));
+      double pgCpu = 0;
+      for (Map.Entry<Long, Double> e : pgSeen.entrySet()) {
+        pgCpu += e.getValue() - pgAtCopy.getOrDefault(e.getKey(), 0.0);
+      }
       run.endLag = total - committed;
       run.rate = total * 1e9 / (end - assignedAt);
       run.steadyRate =
@@ -391,6 +451,7 @@ public final class ConsumerBench {
       run.cpuPerEvent = cpu * 1e6 / total;
       run.sustainedCpuPerEvent =
           total > copyCommitted ? (cpu - copyCpu) * 1e6 / (total - copyCommitted) : 0;
+      run.pgCpuPerEvent = total > copyCommitted ? pgCpu * 1e6 / (total - copyCommitted) : 0;
       child.destroy(); // SIGTERM: the consumer stops cleanly
       child.waitFor(30, TimeUnit.SECONDS);
       child.destroyForcibly();
@@ -405,11 +466,17 @@ public final class ConsumerBench {
       double[] copies = new double[3];
       Map<String, Long> copyCounts = null;
       Map<String, Long> byTable = new java.util.LinkedHashMap<>();
+      double ceilingPgCpu = 0;
       for (int i = 0; i < copies.length; i++) {
         store.truncateAll();
+        Map<Long, Double> before = backendCpu(watch, name, Map.of());
         copies[i] = total * 1e9 / store.copyRaw(all, byTable);
+        for (Map.Entry<Long, Double> e : backendCpu(watch, name, Map.of()).entrySet()) {
+          ceilingPgCpu += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+        }
         copyCounts = store.counts();
       }
+      run.ceilingPgCpuPerEvent = ceilingPgCpu * 1e6 / copies.length / total;
       // Where the ceiling's time goes: microseconds per stored event, by table (mean of the three).
       StringBuilder where = new StringBuilder("ceiling by table (µs per event):");
       byTable.forEach(
