@@ -180,9 +180,11 @@ public final class GraphStore {
    * cannot change the stored row, whose time only ever moves earlier (the upsert keeps the earlier
    * one), so it is left out of the batch instead of being staged and merged only to lose. Filled
    * only after a commit, so a batch rolled back teaches it nothing; a new process starts empty and
-   * writes what it sees. Why: most opens are of the same few files in the same hour, and the
-   * sightings' staging and upsert were about a fifteenth of the consumer's time in PostgreSQL on
-   * the bulk capture (docs/performance.md).
+   * writes what it sees. Why: a long-running consumer at a low rate writes many small batches that
+   * open the same libraries and data files again within the hour; each such sighting cost a staged
+   * row and a conflicting upsert. (On the bulk capture, whose batches mostly sight files new to the
+   * store, it shortened the sightings' upsert by about a quarter and did not move the rate:
+   * docs/performance.md.)
    */
   private final Map<GraphBatch.Sighting, Rows.FileName> committedSightings =
       new ConcurrentHashMap<>();
