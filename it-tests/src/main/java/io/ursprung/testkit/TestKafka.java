@@ -4,8 +4,10 @@ import io.ursprung.embedded.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -14,8 +16,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -93,6 +98,27 @@ public final class TestKafka {
           .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
           .all()
           .get(30, TimeUnit.SECONDS);
+      // Created is not yet ready: a producer sending at once can meet a partition whose leader
+      // is not serving yet (NOT_LEADER_OR_FOLLOWER), and an idempotent producer retrying after
+      // that was seen stuck on OUT_OF_ORDER_SEQUENCE_NUMBER until its records expired (a CI run
+      // of EtlBobGraphIT). Asking every partition's leader for its end offset, until all answer,
+      // waits until the partitions serve requests.
+      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        ends.put(new TopicPartition(name, p), OffsetSpec.latest());
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        try {
+          admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS);
+          break;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(20);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted creating topic " + name, e);
