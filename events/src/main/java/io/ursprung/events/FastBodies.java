@@ -207,7 +207,7 @@ final class FastBodies {
     for (String field = nextField(p); field != null; field = nextField(p)) {
       switch (field) {
         case "pid" -> pid = once(pid, intValue(p));
-        case "start" -> start = once(start, storableTime(string(p)));
+        case "start" -> start = once(start, storableStart(string(p)));
         default -> p.skipChildren();
       }
     }
@@ -286,8 +286,8 @@ final class FastBodies {
     return value;
   }
 
-  /** A time in the producers' form that the store can hold. */
-  private static Instant storableTime(String s) throws NotCanonical {
+  /** A process's start in the producers' form, one the store can hold. */
+  private static Instant storableStart(String s) throws NotCanonical {
     Instant t = EventCodec.parseCanonicalInstant(s);
     if (t == null || ProvEvent.timeProblem("start", t) != null) {
       throw NotCanonical.INSTANCE; // out of the store's range: databind refuses it and says why

@@ -190,7 +190,7 @@ public final class GraphStore {
       new ConcurrentHashMap<>();
 
   /** Entries kept at most; the map is emptied when it is full (it is only a shortcut). */
-  static final int SIGHTINGS_KEPT = 50_000;
+  private static final int SIGHTINGS_KEPT = 50_000;
 
   private final AtomicLong sightingsSkipped = new AtomicLong();
 

@@ -250,6 +250,15 @@ public final class ConsumerBench {
     return out;
   }
 
+  /** CPU seconds the backends in {@code after} used since {@code before} (a new one: all of it). */
+  static double grown(Map<Long, Double> before, Map<Long, Double> after) {
+    double sum = 0;
+    for (Map.Entry<Long, Double> e : after.entrySet()) {
+      sum += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+    }
+    return sum;
+  }
+
   /**
    * The rate over each quarter of the stream, from the (time, committed) samples: whether the
    * consumer keeps its rate as the tables grow (the JIT settles in the first quarter).
@@ -432,10 +441,7 @@ public final class ConsumerBench {
       run.quarters = quarterRates(samples, total);
       double cpu = cpuSeconds(child.pid());
       pgSeen.putAll(backendCpu(watch, name, harnessBackends));
-      double pgCpu = 0;
-      for (Map.Entry<Long, Double> e : pgSeen.entrySet()) {
-        pgCpu += e.getValue() - pgAtCopy.getOrDefault(e.getKey(), 0.0);
-      }
+      double pgCpu = grown(pgAtCopy, pgSeen);
       run.endLag = total - committed;
       run.rate = total * 1e9 / (end - assignedAt);
       run.steadyRate =
@@ -471,9 +477,7 @@ public final class ConsumerBench {
         store.truncateAll();
         Map<Long, Double> before = backendCpu(watch, name, Map.of());
         copies[i] = total * 1e9 / store.copyRaw(all, byTable);
-        for (Map.Entry<Long, Double> e : backendCpu(watch, name, Map.of()).entrySet()) {
-          ceilingPgCpu += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
-        }
+        ceilingPgCpu += grown(before, backendCpu(watch, name, Map.of()));
         copyCounts = store.counts();
       }
       run.ceilingPgCpuPerEvent = ceilingPgCpu * 1e6 / copies.length / total;
@@ -547,8 +551,8 @@ public final class ConsumerBench {
   }
 
   /**
-   * The server settings that move both the consumer's rate and the ceiling (docs/operations.md,
-   * "PostgreSQL for ingest"): figures are comparable only between runs with the same ones.
+   * The server settings that move both the consumer's rate and the ceiling (docs/performance.md,
+   * issue 4, session 11): figures are comparable only between runs with the same ones.
    */
   private static void printServerSettings(String url, String user, String password)
       throws Exception {
@@ -564,7 +568,8 @@ public final class ConsumerBench {
               "checkpoint_timeout",
               "wal_writer_delay",
               "wal_level",
-              "synchronous_commit")) {
+              "synchronous_commit",
+              "autovacuum")) {
         try (java.sql.ResultSet rs = s.executeQuery("SHOW " + name)) {
           rs.next();
           out.append(' ').append(name).append('=').append(rs.getString(1));
