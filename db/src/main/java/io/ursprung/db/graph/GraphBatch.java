@@ -139,7 +139,8 @@ public final class GraphBatch {
 
   /**
    * What makes two sightings of a name the same {@code file_names} row: the file, the path, the op
-   * and the UTC hour, as the unique index {@code file_names_sighting} (V84) has it.
+   * and the UTC hour, as the unique index {@code file_names_sighting} (V84) has it (V86 keys the
+   * path as {@code path_key(path)}, which differs from the path only for paths over 2,048 bytes).
    *
    * <p>Why: the path history used to keep a row per open, which made it the largest table the
    * consumer writes (most events are opens of the same few files) while saying nothing the {@code

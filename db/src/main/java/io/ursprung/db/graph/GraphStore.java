@@ -115,9 +115,9 @@ public final class GraphStore {
 
   /**
    * Keeps the earliest sighting of a name per file, op and UTC hour (GraphBatch.Sighting): the
-   * conflict target is the partial unique index file_names_sighting (V84), and a later or equal
-   * sighting changes nothing, so a batch seen again is a no-op and the row kept does not depend on
-   * the order the batches come in.
+   * conflict target is the partial unique index file_names_sighting (V84; on path_key(path) since
+   * V86, so a path of any length fits), and a later or equal sighting changes nothing, so a batch
+   * seen again is a no-op and the row kept does not depend on the order the batches come in.
    */
   private static final String UPSERT_SIGHTINGS =
       "INSERT INTO file_names AS n ("
@@ -125,7 +125,7 @@ public final class GraphStore {
           + ") SELECT "
           + COLS_NAMES
           + " FROM stage_file_sightings"
-          + " ON CONFLICT (host, fs, inode, path, op,"
+          + " ON CONFLICT (host, fs, inode, path_key(path), op,"
           + " (date_trunc('hour', time AT TIME ZONE 'UTC'))) WHERE op IN ('open', 'exec')"
           + " DO UPDATE SET event_id = EXCLUDED.event_id, time = EXCLUDED.time,"
           + " proc_host = EXCLUDED.proc_host, pid = EXCLUDED.pid, start_time = EXCLUDED.start_time"

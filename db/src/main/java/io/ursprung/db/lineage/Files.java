@@ -19,10 +19,12 @@ public final class Files {
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT fs, inode FROM file_names WHERE path = ? AND host = ?"
-                + " ORDER BY time DESC LIMIT 1")) {
+            // path_key: the index's key (V86), the path itself unless it is very long.
+            "SELECT fs, inode FROM file_names WHERE path_key(path) = path_key(?) AND path = ?"
+                + " AND host = ? ORDER BY time DESC LIMIT 1")) {
       ps.setString(1, path);
-      ps.setString(2, host);
+      ps.setString(2, path);
+      ps.setString(3, host);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next()
             ? Optional.of(new FileRef(host, rs.getString(1), rs.getLong(2)))

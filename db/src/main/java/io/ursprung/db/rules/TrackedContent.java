@@ -65,7 +65,10 @@ public final class TrackedContent {
     return query(
         "SELECT "
             + COLUMNS
-            + " FROM tracked_versions WHERE path = ? ORDER BY version_time, event_id",
+            // path_key: the index's key (V86), the path itself unless it is very long.
+            + " FROM tracked_versions WHERE path_key(path) = path_key(?) AND path = ?"
+            + " ORDER BY version_time, event_id",
+        path,
         path);
   }
 
