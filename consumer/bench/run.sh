@@ -11,7 +11,8 @@
 # BENCH_CONSUMER_SETTINGS. Heap of the harness JVM (it holds every copy's rows for the COPY ceiling): BENCH_HEAP (4g).
 # A schema variant to measure before writing a migration for it: BENCH_SQL (run after the
 # migrations on each run's fresh database, e.g. "ALTER INDEX used_file SET (deduplicate_items = off)").
-# Besides rates, the harness prints the CPU per event of the consumer's PostgreSQL backends and of
+# BENCH_KEEP_DB=1 keeps each run's database (its name is printed) for a look at table and index
+# sizes; drop it afterwards. Besides rates, the harness prints the CPU per event of the consumer's PostgreSQL backends and of
 # the ceiling's COPY (read from /proc: PostgreSQL must run on this machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

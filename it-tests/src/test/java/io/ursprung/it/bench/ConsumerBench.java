@@ -495,7 +495,11 @@ public final class ConsumerBench {
     } finally {
       try (Connection c = DriverManager.getConnection(admin, user, password);
           Statement s = c.createStatement()) {
-        s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        if (System.getenv("BENCH_KEEP_DB") == null) {
+          s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } else {
+          System.out.println("kept database " + name);
+        }
       }
     }
     return run;
