@@ -12,7 +12,8 @@
 # A schema variant to measure before writing a migration for it: BENCH_SQL (run after the
 # migrations on each run's fresh database, e.g. "ALTER INDEX used_file SET (deduplicate_items = off)").
 # BENCH_KEEP_DB=1 keeps each run's database (its name is printed) for a look at table and index
-# sizes; drop it afterwards. Besides rates, the harness prints the CPU per event of the consumer's PostgreSQL backends and of
+# sizes; drop it afterwards.
+# Besides rates, the harness prints the CPU per event of the consumer's PostgreSQL backends and of
 # the ceiling's COPY (read from /proc: PostgreSQL must run on this machine).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
