@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -317,6 +318,59 @@ class RuleActionsIT {
         rows(db, "SELECT state FROM rule_state WHERE target = ?", "logload:" + log).get(0).get(0);
     assertEquals(
         "offset=" + Files.size(log) + " inode=" + Files.getAttribute(log, "unix:ino"), state);
+  }
+
+  @Test
+  void logLoadKeepsItsStateForALogWithAVeryLongPath() throws Exception {
+    // Directories of random hex names (they do not compress) down to a 3,500-byte path: its state
+    // key would not fit a B-tree entry of rule_state's primary key (Outputs.stateKey).
+    Random random = new Random(7);
+    Path parent = dir.resolve("runs");
+    while (parent.toString().length() < 3500 - 200 - 10) {
+      StringBuilder name = new StringBuilder();
+      for (int i = 0; i < 200; i++) {
+        name.append(Character.forDigit(random.nextInt(16), 16));
+      }
+      parent = parent.resolve(name.toString());
+    }
+    Files.createDirectories(parent);
+    Path log = parent.resolve("train.log");
+    assertTrue(log.toString().length() > 3200, log.toString());
+    // The other LOGLOAD test reads all of training_metrics: this one leaves it empty.
+    clearMetrics();
+    try {
+      loadALongLog(log);
+    } finally {
+      clearMetrics();
+    }
+  }
+
+  void clearMetrics() throws SQLException {
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("DELETE FROM training_metrics");
+    }
+  }
+
+  void loadALongLog(Path log) throws Exception {
+    start(LOGLOAD_RULE);
+    append(log, "2026-11-20 09:00:00,epoch,1,loss,0.9\n");
+    submit(closeWrite(log));
+    assertEquals(List.of(List.of("1", "0.9", "2026-11-20 08:00:00")), metrics());
+    // The next close reads on from the stored offset: epoch 1 is not loaded twice.
+    append(log, "2026-11-20 09:01:00,epoch,2,loss,0.8\n");
+    submit(closeWrite(log));
+    assertEquals(List.of("1", "2"), metrics().stream().map(r -> r.get(0)).toList());
+    assertEquals(
+        0,
+        count(
+            db,
+            "SELECT count(*) FROM rule_work WHERE action_name = 'LOGLOAD' AND status <> 'done'"));
+    // The state row is found by the store's path_key of the key, the same key in SQL as in Java.
+    assertEquals(
+        List.of(
+            List.of("offset=" + Files.size(log) + " inode=" + Files.getAttribute(log, "unix:ino"))),
+        rows(db, "SELECT state FROM rule_state WHERE target = path_key(?)", "logload:" + log));
   }
 
   @Test

@@ -9,12 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +44,7 @@ final class Outputs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Outputs.class);
   static final String FILE_STATE = "file-target";
   private static final int INSERT_BATCH = 1000;
+  private static final int STATE_KEY_BYTES = 2048;
 
   /** A database reachable by alias; {@code store} when it is the provenance store itself. */
   record Db(String alias, DataSource dataSource, boolean store) {}
@@ -210,7 +214,7 @@ final class Outputs implements AutoCloseable {
         ps.setString(1, value);
         ps.setString(2, actionName);
         ps.setString(3, ruleId);
-        ps.setString(4, key);
+        ps.setString(4, stateKey(key));
         if (ps.executeUpdate() != 1) {
           throw new IllegalStateException("state row vanished for " + ruleId + " " + key);
         }
@@ -352,7 +356,7 @@ final class Outputs implements AutoCloseable {
                     + " target = ?")) {
           ps.setString(1, Long.toString(file.size()));
           ps.setString(2, FILE_STATE);
-          ps.setString(3, filePath.toString());
+          ps.setString(3, stateKey(filePath.toString()));
           ps.executeUpdate();
         }
       }
@@ -382,25 +386,48 @@ final class Outputs implements AutoCloseable {
    */
   static String lockedState(Connection c, String ruleId, String actionName, String key)
       throws SQLException {
+    String target = stateKey(key);
     try (PreparedStatement ins =
         c.prepareStatement(
             "INSERT INTO rule_state (rule_id, action_name, target, state) VALUES (?, ?, ?, '')"
                 + " ON CONFLICT (rule_id, target) DO NOTHING")) {
       ins.setString(1, ruleId);
       ins.setString(2, actionName);
-      ins.setString(3, key);
+      ins.setString(3, target);
       ins.executeUpdate();
     }
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT state FROM rule_state WHERE rule_id = ? AND target = ? FOR UPDATE")) {
       ps.setString(1, ruleId);
-      ps.setString(2, key);
+      ps.setString(2, target);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         String s = rs.getString(1);
         return s.isEmpty() ? null : s;
       }
+    }
+  }
+
+  /**
+   * The {@code rule_state.target} of a state key: the key itself up to 2,048 UTF-8 bytes, else its
+   * first 256 characters, a space and the MD5 (hex) of the whole key, as the store's {@code
+   * path_key} (V86) keys long paths. Keys name files ({@code logload:<path>}, a file target's
+   * path), and the primary key (rule_id, target) is a B-tree whose entries hold about 2,700 bytes
+   * at most: a key of a long path would fail its work item. Done here, not in SQL, because other
+   * databases' state tables have no {@code path_key}.
+   */
+  static String stateKey(String key) {
+    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length <= STATE_KEY_BYTES) {
+      return key;
+    }
+    int end = key.offsetByCodePoints(0, Math.min(256, key.codePointCount(0, key.length())));
+    try {
+      byte[] d = MessageDigest.getInstance("MD5").digest(utf8);
+      return key.substring(0, end) + ' ' + HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has MD5", e);
     }
   }
 
