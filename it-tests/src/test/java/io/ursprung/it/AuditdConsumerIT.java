@@ -160,26 +160,7 @@ class AuditdConsumerIT {
                 "/w/out.hard.gz",
                 null,
                 "file")));
-    events.add(
-        ev(
-            h,
-            s++,
-            t.plusMillis(8),
-            new FileAccess(
-                bash,
-                FileAccess.Op.SYMLINK,
-                "out.gz",
-                null,
-                "fe:01",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "/w/latest",
-                102L,
-                "symlink")));
+    events.add(ev(h, s++, t.plusMillis(8), Workload.symlink(bash, "out.gz", "/w/latest", 102L)));
     events.add(
         ev(
             h,

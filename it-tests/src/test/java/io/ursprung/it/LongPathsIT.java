@@ -10,7 +10,6 @@ import io.ursprung.db.graph.GraphBatch;
 import io.ursprung.db.graph.GraphStore;
 import io.ursprung.db.lineage.FileRef;
 import io.ursprung.db.lineage.Files;
-import io.ursprung.events.FileAccess;
 import io.ursprung.events.ProcessRef;
 import io.ursprung.events.ProvEvent;
 import io.ursprung.testkit.PostgresExtension;
@@ -72,24 +71,6 @@ class LongPathsIT {
     store.write(b);
   }
 
-  static FileAccess symlink(ProcessRef p, String text, String linkName, long linkInode) {
-    return new FileAccess(
-        p,
-        FileAccess.Op.SYMLINK,
-        text,
-        null,
-        "fe:01",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        linkName,
-        linkInode,
-        "symlink");
-  }
-
   @Test
   void pathsOfAnyLegalLengthAreStoredFoundAndMerged(TestDatabase db) throws Exception {
     String shard = longPath("/data/shards", "/part-0001.bin", PATH_MAX, 1);
@@ -114,7 +95,7 @@ class LongPathsIT {
     events.add(ev(HOST, s++, T.plusSeconds(61), open(reader, shard, 11, true, false, false)));
     events.add(ev(HOST, s++, T.plusSeconds(62), open(reader, over, 13, true, false, false)));
     events.add(ev(HOST, s++, T.plusSeconds(63), Workload.rename(reader, shard, 11L, renamed)));
-    events.add(ev(HOST, s++, T.plusSeconds(64), symlink(reader, linkText, linkName, 15L)));
+    events.add(ev(HOST, s++, T.plusSeconds(64), Workload.symlink(reader, linkText, linkName, 15L)));
 
     GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
     write(store, events);

@@ -133,21 +133,25 @@ final class Workload {
 
   /** {@code from} (inode {@code inode} on fe:01) renamed to {@code to} by {@code p}. */
   static FileAccess rename(ProcessRef p, String from, long inode, String to) {
+    return naming(p, FileAccess.Op.RENAME, from, inode, to, null, "file");
+  }
+
+  /** {@code p} made the symlink {@code linkName} (inode {@code linkInode}) with {@code text}. */
+  static FileAccess symlink(ProcessRef p, String text, String linkName, long linkInode) {
+    return naming(p, FileAccess.Op.SYMLINK, text, null, linkName, linkInode, "symlink");
+  }
+
+  /** A rename, link or symlink on fe:01: {@code path} gives {@code target} its name. */
+  static FileAccess naming(
+      ProcessRef p,
+      FileAccess.Op op,
+      String path,
+      Long inode,
+      String target,
+      Long targetInode,
+      String type) {
     return new FileAccess(
-        p,
-        FileAccess.Op.RENAME,
-        from,
-        inode,
-        "fe:01",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        to,
-        null,
-        "file");
+        p, op, path, inode, "fe:01", null, null, null, null, null, null, target, targetInode, type);
   }
 
   static FileAccess close(ProcessRef p, String path, long inode) {
