@@ -343,11 +343,12 @@ class AuditdConsumerIT {
     kafka.createTopicNamed(topic + ".dlq", 1);
     String h = "reject01";
     Instant t = Instant.parse("2026-11-20T12:00:00.000Z");
-    // A path too long for a B-tree index entry: random, so PostgreSQL cannot compress it.
+    // An event id too long for a B-tree index entry (the archive's primary key): random, so
+    // PostgreSQL cannot compress it. (Long paths are stored since V86: LongPathsIT.)
     java.util.Random random = new java.util.Random(5);
-    StringBuilder longPath = new StringBuilder("/w/");
+    StringBuilder longId = new StringBuilder(h + ":auditd:1:");
     for (int i = 0; i < 3000; i++) {
-      longPath.append((char) ('a' + random.nextInt(26)));
+      longId.append((char) ('a' + random.nextInt(26)));
     }
     List<ProvEvent> good = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -359,11 +360,12 @@ class AuditdConsumerIT {
               new ProcessExited(new ProcessRef(100 + i, t), 0, null, "exit_group")));
     }
     ProvEvent tooLong =
-        ev(
+        ProvEvent.of(
+            longId.toString(),
+            Workload.PRODUCER,
             h,
-            1,
             t,
-            Workload.open(new ProcessRef(99, t), longPath.toString(), 7, true, false, false));
+            Workload.open(new ProcessRef(99, t), "/w/in.csv", 7, true, false, false));
     ProvEvent surrogate =
         ev(h, 2, t, Workload.open(new ProcessRef(98, t), "/w/@@@.csv", 8, true, false, false));
     byte[] bad = ConsumerHarness.CODEC.toBytes(surrogate);

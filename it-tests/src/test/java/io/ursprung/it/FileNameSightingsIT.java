@@ -13,8 +13,6 @@ import io.ursprung.events.ProcessRef;
 import io.ursprung.events.ProvEvent;
 import io.ursprung.testkit.PostgresExtension;
 import io.ursprung.testkit.TestDatabase;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -186,42 +184,5 @@ class FileNameSightingsIT {
         List.of(ev(HOST, 1000, T.plusMillis(3), open(p, "/lib/liba.so", 11, true, false, false))));
     write(fresh, between);
     assertEquals(withCache, rows(db, QUERY));
-  }
-
-  @Test
-  void theMigrationKeepsTheEarliestOpenOfEachHourOfAnOlderStore(TestDatabase db) throws Exception {
-    // A store as before V84: a row per open.
-    exec(db, "DROP INDEX file_names_sighting");
-    exec(
-        db,
-        "INSERT INTO file_names (host, event_id, path, op, fs, inode, time)"
-            + " SELECT 'm', 'e' || lpad(g::text, 3, '0'), '/lib/a', 'open', 'fe:01', 11,"
-            + " timestamptz '2026-11-20 10:30:00+00' + g * interval '1 minute'"
-            + " FROM generate_series(1, 90) g"
-            + " UNION ALL SELECT 'm', 'x' || g, '/lib/a', 'unlink', 'fe:01', 11,"
-            + " timestamptz '2026-11-20 10:31:00+00' FROM generate_series(1, 2) g"
-            // Two opens at the same time: the smaller event id stays.
-            + " UNION ALL SELECT 'm', 'b', '/lib/b', 'open', 'fe:01', 12,"
-            + " timestamptz '2026-11-20 10:00:00+00'"
-            + " UNION ALL SELECT 'm', 'a', '/lib/b', 'open', 'fe:01', 12,"
-            + " timestamptz '2026-11-20 10:00:00+00'");
-    String script;
-    try (InputStream in =
-        GraphStore.class.getResourceAsStream("/db/migration/V84__file_names_sightings.sql")) {
-      script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    exec(db, script);
-    assertEquals(
-        List.of(
-            List.of("a", "/lib/b", "open"),
-            List.of("e001", "/lib/a", "open"),
-            List.of("x1", "/lib/a", "unlink"),
-            List.of("x2", "/lib/a", "unlink"),
-            List.of("e030", "/lib/a", "open"),
-            List.of("e090", "/lib/a", "open")),
-        rows(
-            db,
-            "SELECT event_id, path, op FROM file_names WHERE host = 'm'"
-                + " ORDER BY time, event_id"));
   }
 }

@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ursprung.consumer.AuditdMapper;
+import io.ursprung.db.auth.Role;
+import io.ursprung.db.auth.Viewer;
 import io.ursprung.db.graph.GraphBatch;
 import io.ursprung.db.graph.GraphStore;
 import io.ursprung.db.lineage.FileRef;
 import io.ursprung.db.lineage.Files;
+import io.ursprung.db.lineage.JdbcLineageService;
+import io.ursprung.db.query.FileSummary;
+import io.ursprung.db.query.JdbcProvenanceQueries;
 import io.ursprung.events.ProcessRef;
 import io.ursprung.events.ProvEvent;
 import io.ursprung.testkit.PostgresExtension;
@@ -23,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -163,6 +170,30 @@ class LongPathsIT {
                   .toList());
       assertTrue(plan.contains("file_names_path"), plan);
     }
+
+    // Found by a search of names: a prefix within the key's first 256 characters, a longer one
+    // (the key's condition uses its first 256), a glob, and a prefix that matches nothing.
+    JdbcProvenanceQueries queries =
+        new JdbcProvenanceQueries(db.dataSource(), new JdbcLineageService(db.dataSource()));
+    Viewer admin = new Viewer(0, "admin", Role.ADMIN, Set.of(), Set.of());
+    assertEquals(
+        List.of(renamed),
+        queries.searchFiles(admin, "/data/done/", false, HOST, 0, 10).items().stream()
+            .map(FileSummary::path)
+            .toList());
+    assertEquals(
+        Set.of(shard, sibling),
+        queries.searchFiles(admin, shard.substring(0, 2600), false, HOST, 0, 10).items().stream()
+            .map(FileSummary::path)
+            .collect(Collectors.toSet()));
+    assertEquals(
+        Set.of(shard, sibling),
+        queries.searchFiles(admin, "/data/shards/*.bin", true, HOST, 0, 10).items().stream()
+            .map(FileSummary::path)
+            .collect(Collectors.toSet()));
+    assertEquals(
+        List.of(),
+        queries.searchFiles(admin, shard.substring(0, 2600) + "/none", false, HOST, 0, 10).items());
 
     // Delivered again, whole and in pieces (the staging way, ON CONFLICT on the keys): no change.
     Map<String, Long> before = store.counts();

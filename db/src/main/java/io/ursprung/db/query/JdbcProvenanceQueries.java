@@ -75,6 +75,7 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
   public Page<FileSummary> searchFiles(
       Viewer viewer, String pattern, boolean glob, String host, int offset, int limit) {
     String like = glob ? globToLike(pattern) : escapeLike(pattern) + "%";
+    String keyPrefix = keyPrefix(pattern, glob);
     StringBuilder sql =
         new StringBuilder(
             "SELECT fn.host, fn.path, fn.fs, fn.inode, max(fn.time),"
@@ -83,6 +84,11 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
                 + " (SELECT max(v.version_time) FROM file_versions v"
                 + "   WHERE v.host = fn.host AND v.fs = fn.fs AND v.inode = fn.inode)"
                 + " FROM file_names fn WHERE fn.path LIKE ? ESCAPE '\\'");
+    if (keyPrefix != null) {
+      // Implied by the LIKE on the path; stated on the key so that file_names_path (V86, on
+      // path_key(path)) can serve a prefix search where the collation allows (C).
+      sql.append(" AND path_key(fn.path) LIKE ? ESCAPE '\\'");
+    }
     if (host != null) {
       sql.append(" AND fn.host = ?");
     }
@@ -99,6 +105,9 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
         PreparedStatement ps = c.prepareStatement(sql.toString())) {
       int i = 1;
       ps.setString(i++, like);
+      if (keyPrefix != null) {
+        ps.setString(i++, keyPrefix);
+      }
       if (host != null) {
         ps.setString(i++, host);
       }
@@ -1217,6 +1226,28 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
   /** A LIKE pattern matching {@code s} literally. */
   static String escapeLike(String s) {
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  /**
+   * A LIKE pattern on {@code path_key(path)} that every path the search matches also matches: the
+   * search's literal start (up to a glob's first wildcard), cut to 256 characters, then {@code %};
+   * null when there is no literal start. A path that starts with at most 256 given characters has a
+   * key that starts with them: the key is the path, or for a path over 2,048 bytes its first 256
+   * characters followed by a hash (V86).
+   */
+  static String keyPrefix(String pattern, boolean glob) {
+    String start = pattern;
+    if (glob) {
+      int star = pattern.indexOf('*');
+      int any = pattern.indexOf('?');
+      int cut = star < 0 ? any : any < 0 ? star : Math.min(star, any);
+      start = cut < 0 ? pattern : pattern.substring(0, cut);
+    }
+    int n = start.codePointCount(0, start.length());
+    if (n > 256) {
+      start = start.substring(0, start.offsetByCodePoints(0, 256));
+    }
+    return start.isEmpty() ? null : escapeLike(start) + "%";
   }
 
   /** A shell glob ({@code *}, {@code ?}) as a LIKE pattern; everything else literal. */
