@@ -72,8 +72,8 @@ public final class RebuildCommand implements Callable<Integer> {
   @Option(
       names = "--force",
       description =
-          "With --clear: go ahead even though a consumer reported within 2 minutes. (Consumers"
-              + " with status.interval.ms=0 never report: stop them before --clear.)")
+          "With --clear: go ahead even though a consumer reported within 2 minutes or is"
+              + " connected to the store.")
   boolean force;
 
   @Override
@@ -105,7 +105,7 @@ public final class RebuildCommand implements Callable<Integer> {
           err.println(
               "ursprung rebuild: consumers reported within the last "
                   + RUNNING_MINUTES
-                  + " minutes and would write while the tables are emptied: "
+                  + " minutes or are connected, and would write while the tables are emptied: "
                   + String.join(", ", running)
                   + ". Stop them first, or repair without --clear, or add --force.");
           return ConsumerCommand.EXIT_FATAL;
@@ -142,18 +142,36 @@ public final class RebuildCommand implements Callable<Integer> {
     }
   }
 
-  /** Consumer instances whose status row says running and is recent. */
+  /**
+   * Consumer instances whose status row says running and is recent, and the store's connections
+   * that name themselves a consumer's (Database.open sets the application name): a consumer with
+   * status.interval.ms=0 never reports, but it is connected while it runs.
+   */
   private static List<String> runningConsumers(Database db) throws SQLException {
     List<String> out = new ArrayList<>();
-    try (Connection c = db.dataSource().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT instance_id FROM consumer_status WHERE running"
-                    + " AND updated > now() - make_interval(mins => ?) ORDER BY 1")) {
-      ps.setInt(1, RUNNING_MINUTES);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
+    try (Connection c = db.dataSource().getConnection()) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT instance_id FROM consumer_status WHERE running"
+                  + " AND updated > now() - make_interval(mins => ?) ORDER BY 1")) {
+        ps.setInt(1, RUNNING_MINUTES);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT application_name, count(*) FROM pg_stat_activity"
+                  + " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                  + " AND application_name LIKE ?"
+                  + " GROUP BY 1 ORDER BY 1")) {
+        ps.setString(1, Database.APPLICATION_PREFIX + "consumer-%");
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1) + " (" + rs.getLong(2) + " connections)");
+          }
         }
       }
     }

@@ -25,6 +25,9 @@ public final class Database implements AutoCloseable {
    * @param poolName shown in logs and metrics
    * @param maxPoolSize upper bound of connections
    */
+  /** What the pools' connections call themselves in PostgreSQL, before the pool name. */
+  public static final String APPLICATION_PREFIX = "ursprung-";
+
   public static Database open(
       String jdbcUrl, String user, String password, String poolName, int maxPoolSize) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
@@ -35,6 +38,12 @@ public final class Database implements AutoCloseable {
       config.setPassword(password);
     }
     config.setPoolName(poolName);
+    // Names the connections in pg_stat_activity ("ursprung-consumer-auditd", ...): for the
+    // operator, and for `ursprung rebuild --clear`, which refuses while consumers are connected.
+    // An ApplicationName in the URL wins.
+    config.addDataSourceProperty(
+        "ApplicationName",
+        poolName.startsWith(APPLICATION_PREFIX) ? poolName : APPLICATION_PREFIX + poolName);
     config.setMaximumPoolSize(maxPoolSize);
     // Fail fast at start-up with the driver's own message (wrong host, auth) instead of hanging.
     config.setInitializationFailTimeout(10_000);

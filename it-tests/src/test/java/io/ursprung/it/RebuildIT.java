@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ursprung.consumer.RebuildCommand;
 import io.ursprung.consumer.Source;
+import io.ursprung.db.Database;
 import io.ursprung.db.graph.GraphStore;
 import io.ursprung.events.ProcessRef;
 import io.ursprung.events.ProvEvent;
@@ -238,6 +239,33 @@ class RebuildIT {
     } finally {
       sql("DELETE FROM consumer_status WHERE instance_id = 'it/auditd/1-1'");
     }
+  }
+
+  @Test
+  @Order(4)
+  void clearIsRefusedWhileAConsumerIsConnectedThoughItNeverReports() throws Exception {
+    // A consumer's pool as `ursprung consumer --source auditd` opens it (status.interval.ms=0:
+    // no consumer_status row at all).
+    try (Database consumer =
+        Database.open(db.jdbcUrl(), db.user(), db.password(), "consumer-auditd", 2)) {
+      try (Connection c = consumer.dataSource().getConnection();
+          Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("SHOW application_name")) {
+        rs.next();
+        assertEquals("ursprung-consumer-auditd", rs.getString(1));
+      }
+      Result r = rebuild("--clear");
+      assertEquals(1, r.status(), r.out());
+      assertTrue(
+          r.err().contains("ursprung-consumer-auditd (1 connections)")
+              && r.err().contains("--force"),
+          r.err());
+      assertEquals(original, fingerprints(), "the tables were touched");
+    }
+    // Gone: --clear goes ahead.
+    Result r = rebuild("--clear");
+    assertEquals(0, r.status(), r.err());
+    assertEquals(original, fingerprints());
   }
 
   @Test
