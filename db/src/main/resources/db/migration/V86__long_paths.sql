@@ -27,6 +27,11 @@ CREATE FUNCTION path_key(path text) RETURNS text
 -- unique index that replaces it is what the consumer's ON CONFLICT DO NOTHING meets on a replay.
 ALTER TABLE file_names DROP CONSTRAINT file_names_pkey;
 CREATE UNIQUE INDEX file_names_event ON file_names (host, event_id, path_key(path), op);
+-- Without a primary key the table would have no replica identity, and a publication of all tables
+-- (an operator's logical replica) would make the sightings upsert's UPDATE fail. An expression
+-- index cannot be the identity; the whole row can. It costs WAL only for updates and deletes, and
+-- only with wal_level = logical.
+ALTER TABLE file_names REPLICA IDENTITY FULL;
 
 DROP INDEX file_names_path;
 CREATE INDEX file_names_path ON file_names (path_key(path), host, time);

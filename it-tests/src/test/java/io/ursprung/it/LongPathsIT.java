@@ -206,6 +206,30 @@ class LongPathsIT {
     assertTrue(store.batchesByWay()[1] >= 4, "the replays went through staging");
   }
 
+  /**
+   * file_names has no primary key since V86: without REPLICA IDENTITY FULL, a publication of all
+   * tables (an operator's logical replica) would make the sightings upsert's UPDATE fail.
+   */
+  @Test
+  void anEarlierSightingReplacesALaterOneUnderAPublicationOfAllTables(TestDatabase db)
+      throws Exception {
+    FileNameSightingsIT.exec(db, "CREATE PUBLICATION long_paths_all FOR ALL TABLES");
+    try {
+      GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
+      ProcessRef p = new ProcessRef(300, T);
+      String path = longPath("/pub", "/f", 3000, 8);
+      write(
+          store, List.of(ev("pub01", 2, T.plusSeconds(30), open(p, path, 21, true, false, false))));
+      write(
+          store, List.of(ev("pub01", 1, T.plusSeconds(10), open(p, path, 21, true, false, false))));
+      assertEquals(
+          List.of(List.of("pub01:auditd:1:0", "open")),
+          ConsumerHarness.rows(db, "SELECT event_id, op FROM file_names WHERE host = 'pub01'"));
+    } finally {
+      FileNameSightingsIT.exec(db, "DROP PUBLICATION long_paths_all");
+    }
+  }
+
   static String md5(String s) throws Exception {
     byte[] d =
         java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8));
