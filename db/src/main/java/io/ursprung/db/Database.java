@@ -16,6 +16,9 @@ public final class Database implements AutoCloseable {
     this.dataSource = dataSource;
   }
 
+  /** What the pools' connections call themselves in PostgreSQL, before the pool name. */
+  public static final String APPLICATION_PREFIX = "ursprung-";
+
   /**
    * Opens a pool.
    *
@@ -25,9 +28,6 @@ public final class Database implements AutoCloseable {
    * @param poolName shown in logs and metrics
    * @param maxPoolSize upper bound of connections
    */
-  /** What the pools' connections call themselves in PostgreSQL, before the pool name. */
-  public static final String APPLICATION_PREFIX = "ursprung-";
-
   public static Database open(
       String jdbcUrl, String user, String password, String poolName, int maxPoolSize) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");

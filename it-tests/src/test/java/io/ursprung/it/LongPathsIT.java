@@ -5,10 +5,8 @@ import static io.ursprung.it.Workload.open;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ursprung.consumer.AuditdMapper;
 import io.ursprung.db.auth.Role;
 import io.ursprung.db.auth.Viewer;
-import io.ursprung.db.graph.GraphBatch;
 import io.ursprung.db.graph.GraphStore;
 import io.ursprung.db.lineage.FileRef;
 import io.ursprung.db.lineage.Files;
@@ -70,14 +68,6 @@ class LongPathsIT {
     return s.toString().getBytes(StandardCharsets.UTF_8).length;
   }
 
-  static void write(GraphStore store, List<ProvEvent> events) throws Exception {
-    GraphBatch b = new GraphBatch();
-    for (ProvEvent e : events) {
-      AuditdMapper.map(e, ConsumerHarness.CODEC.toJson(e), "auditd", 0, 0L, b);
-    }
-    store.write(b);
-  }
-
   @Test
   void pathsOfAnyLegalLengthAreStoredFoundAndMerged(TestDatabase db) throws Exception {
     String shard = longPath("/data/shards", "/part-0001.bin", PATH_MAX, 1);
@@ -105,7 +95,7 @@ class LongPathsIT {
     events.add(ev(HOST, s++, T.plusSeconds(64), Workload.symlink(reader, linkText, linkName, 15L)));
 
     GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
-    write(store, events);
+    FileNameSightingsIT.write(store, events);
     long[] ways = store.batchesByWay();
     assertEquals(1, ways[0], "the first delivery is COPYed straight in");
 
@@ -197,9 +187,9 @@ class LongPathsIT {
 
     // Delivered again, whole and in pieces (the staging way, ON CONFLICT on the keys): no change.
     Map<String, Long> before = store.counts();
-    write(store, events);
+    FileNameSightingsIT.write(store, events);
     for (int i = 0; i < events.size(); i += 3) {
-      write(store, events.subList(i, Math.min(events.size(), i + 3)));
+      FileNameSightingsIT.write(store, events.subList(i, Math.min(events.size(), i + 3)));
     }
     assertEquals(before, store.counts());
     assertEquals(stored, ConsumerHarness.rows(db, names));
@@ -218,9 +208,9 @@ class LongPathsIT {
       GraphStore store = new GraphStore(db.dataSource(), Duration.ofSeconds(1));
       ProcessRef p = new ProcessRef(300, T);
       String path = longPath("/pub", "/f", 3000, 8);
-      write(
+      FileNameSightingsIT.write(
           store, List.of(ev("pub01", 2, T.plusSeconds(30), open(p, path, 21, true, false, false))));
-      write(
+      FileNameSightingsIT.write(
           store, List.of(ev("pub01", 1, T.plusSeconds(10), open(p, path, 21, true, false, false))));
       assertEquals(
           List.of(List.of("pub01:auditd:1:0", "open")),

@@ -1,6 +1,7 @@
 package io.ursprung.consumer.rules;
 
 import io.ursprung.db.Database;
+import io.ursprung.db.PathKey;
 import io.ursprung.rules.Target;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,15 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +42,6 @@ final class Outputs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Outputs.class);
   static final String FILE_STATE = "file-target";
   private static final int INSERT_BATCH = 1000;
-  private static final int STATE_KEY_BYTES = 2048;
 
   /** A database reachable by alias; {@code store} when it is the provenance store itself. */
   record Db(String alias, DataSource dataSource, boolean store) {}
@@ -410,25 +407,14 @@ final class Outputs implements AutoCloseable {
   }
 
   /**
-   * The {@code rule_state.target} of a state key: the key itself up to 2,048 UTF-8 bytes, else its
-   * first 256 characters, a space and the MD5 (hex) of the whole key, as the store's {@code
-   * path_key} (V86) keys long paths. Keys name files ({@code logload:<path>}, a file target's
-   * path), and the primary key (rule_id, target) is a B-tree whose entries hold about 2,700 bytes
-   * at most: a key of a long path would fail its work item. Done here, not in SQL, because other
-   * databases' state tables have no {@code path_key}.
+   * The {@code rule_state.target} of a state key: its {@link PathKey}, which is the key itself
+   * unless it is over 2,048 bytes. Keys name files ({@code logload:<path>}, a file target's path),
+   * and the primary key (rule_id, target) is a B-tree whose entries hold about 2,700 bytes at most:
+   * a key of a long path would fail its work item. Done in Java because other databases' state
+   * tables have no {@code path_key}.
    */
   static String stateKey(String key) {
-    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
-    if (utf8.length <= STATE_KEY_BYTES) {
-      return key;
-    }
-    int end = key.offsetByCodePoints(0, Math.min(256, key.codePointCount(0, key.length())));
-    try {
-      byte[] d = MessageDigest.getInstance("MD5").digest(utf8);
-      return key.substring(0, end) + ' ' + HexFormat.of().formatHex(d);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has MD5", e);
-    }
+    return PathKey.of(key);
   }
 
   /** Values joined by commas; a value with a comma, quote or line break is quoted, CSV style. */

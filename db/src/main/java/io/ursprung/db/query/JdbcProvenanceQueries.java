@@ -1,5 +1,6 @@
 package io.ursprung.db.query;
 
+import io.ursprung.db.PathKey;
 import io.ursprung.db.auth.Viewer;
 import io.ursprung.db.lineage.Direction;
 import io.ursprung.db.lineage.Edge;
@@ -1230,10 +1231,10 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
 
   /**
    * A LIKE pattern on {@code path_key(path)} that every path the search matches also matches: the
-   * search's literal start (up to a glob's first wildcard), cut to 256 characters, then {@code %};
-   * null when there is no literal start. A path that starts with at most 256 given characters has a
-   * key that starts with them: the key is the path, or for a path over 2,048 bytes its first 256
-   * characters followed by a hash (V86).
+   * search's literal start (up to a glob's first wildcard), cut to {@link PathKey#prefix}, then
+   * {@code %}; null when there is no literal start. A path that starts with at most 256 given
+   * characters has a key that starts with them: the key is the path, or for a path over 2,048 bytes
+   * its first 256 characters followed by a hash (V86).
    */
   static String keyPrefix(String pattern, boolean glob) {
     String start = pattern;
@@ -1243,10 +1244,7 @@ public final class JdbcProvenanceQueries implements ProvenanceQueries {
       int cut = star < 0 ? any : any < 0 ? star : Math.min(star, any);
       start = cut < 0 ? pattern : pattern.substring(0, cut);
     }
-    int n = start.codePointCount(0, start.length());
-    if (n > 256) {
-      start = start.substring(0, start.offsetByCodePoints(0, 256));
-    }
+    start = PathKey.prefix(start);
     return start.isEmpty() ? null : escapeLike(start) + "%";
   }
 
